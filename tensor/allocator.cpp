@@ -1,0 +1,93 @@
+#include "tensor/allocator.h"
+
+#include <cstdlib>
+#include <new>
+#include <unordered_map>
+#include <vector>
+
+#include "tensor/error.h"
+
+namespace nabla {
+namespace {
+
+// Sizes are rounded up so that nearby requests share a free list: to a cache
+// line below 4 KiB, to a page above.
+constexpr std::size_t kPage = 4096;
+// A thread keeps at most this many bytes of freed buffers; beyond it, buffers
+// go back to the system. Enough for the activations and gradients of a
+// mid-sized MLP step, small next to the machine's memory.
+constexpr std::size_t kMaxCachedBytes = std::size_t{1} << 30;
+
+std::size_t round_size(std::size_t nbytes) {
+  if (nbytes == 0) nbytes = 1;
+  const std::size_t unit = nbytes < kPage ? kBufferAlignment : kPage;
+  return (nbytes + unit - 1) / unit * unit;
+}
+
+struct ThreadCache {
+  std::unordered_map<std::size_t, std::vector<void*>> free_lists;
+  AllocatorStats stats;
+
+  void release_all() {
+    for (auto& [size, list] : free_lists)
+      for (void* p : list) std::free(p);
+    free_lists.clear();
+    stats.cached_bytes = 0;
+  }
+  ~ThreadCache() { release_all(); }
+};
+
+ThreadCache& cache() {
+  thread_local ThreadCache c;
+  return c;
+}
+
+}  // namespace
+
+void* allocate_buffer(std::size_t nbytes) {
+  const std::size_t size = round_size(nbytes);
+  ThreadCache& c = cache();
+  auto it = c.free_lists.find(size);
+  if (it != c.free_lists.end() && !it->second.empty()) {
+    void* p = it->second.back();
+    it->second.pop_back();
+    c.stats.cached_bytes -= size;
+    ++c.stats.cache_hits;
+    return p;
+  }
+  ++c.stats.cache_misses;
+  void* p = std::aligned_alloc(kBufferAlignment, size);
+  if (p == nullptr) {
+    // Cached buffers of other sizes may be what stands between us and success.
+    c.release_all();
+    p = std::aligned_alloc(kBufferAlignment, size);
+  }
+  NABLA_CHECK(p != nullptr, "allocate", "out of memory allocating ", nbytes, " bytes");
+  return p;
+}
+
+void free_buffer(void* ptr, std::size_t nbytes) noexcept {
+  if (ptr == nullptr) return;
+  const std::size_t size = round_size(nbytes);
+  ThreadCache& c = cache();
+  if (c.stats.cached_bytes + size > kMaxCachedBytes) {
+    std::free(ptr);
+    return;
+  }
+  try {
+    c.free_lists[size].push_back(ptr);
+    c.stats.cached_bytes += size;
+  } catch (...) {
+    std::free(ptr);
+  }
+}
+
+AllocatorStats allocator_stats() {
+  return cache().stats;
+}
+
+void empty_cache() {
+  cache().release_all();
+}
+
+}  // namespace nabla

@@ -1,0 +1,149 @@
+#include "tensor/factory.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "tensor/dispatch.h"
+
+namespace nabla {
+
+Tensor zeros(const Shape& shape, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  t.zero_();
+  return t;
+}
+
+Tensor ones(const Shape& shape, DType dtype) {
+  return full(shape, 1.0, dtype);
+}
+
+Tensor full(const Shape& shape, double value, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  t.fill_(value);
+  return t;
+}
+
+Tensor zeros_like(const Tensor& t) {
+  check_defined(t, "zeros_like");
+  return zeros(t.shape(), t.dtype());
+}
+Tensor ones_like(const Tensor& t) {
+  check_defined(t, "ones_like");
+  return ones(t.shape(), t.dtype());
+}
+Tensor full_like(const Tensor& t, double value) {
+  check_defined(t, "full_like");
+  return full(t.shape(), value, t.dtype());
+}
+Tensor empty_like(const Tensor& t) {
+  check_defined(t, "empty_like");
+  return empty(t.shape(), t.dtype());
+}
+
+Tensor scalar_tensor(double value, DType dtype) {
+  return full(Shape{}, value, dtype);
+}
+
+Tensor arange(double start, double end, double step, DType dtype) {
+  NABLA_CHECK(std::isfinite(start) && std::isfinite(end) && std::isfinite(step), "arange",
+              "start, end and step must be finite, got ", start, ", ", end, ", ", step);
+  NABLA_CHECK(step != 0.0, "arange", "step must be nonzero");
+  NABLA_CHECK((end - start) * step >= 0.0, "arange", "step ", step, " points away from end (start ",
+              start, ", end ", end, ")");
+  const auto n = static_cast<std::int64_t>(std::ceil((end - start) / step));
+  Tensor t = empty(Shape{n}, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = t.data<T>();
+    for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+  });
+  return t;
+}
+
+Tensor arange(double end, DType dtype) {
+  return arange(0.0, end, 1.0, dtype);
+}
+
+Tensor linspace(double start, double end, std::int64_t steps, DType dtype) {
+  NABLA_CHECK(steps >= 0, "linspace", "number of steps must be non-negative, got ", steps);
+  Tensor t = empty(Shape{steps}, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = t.data<T>();
+    const double delta = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
+    // Fill from both ends so that the last value is exactly `end`.
+    const std::int64_t half = steps / 2;
+    for (std::int64_t i = 0; i < steps; ++i)
+      p[i] = static_cast<T>(i < half ? start + delta * static_cast<double>(i)
+                                     : end - delta * static_cast<double>(steps - 1 - i));
+  });
+  return t;
+}
+
+Tensor eye(std::int64_t n, std::int64_t m, DType dtype) {
+  if (m < 0) m = n;
+  NABLA_CHECK(n >= 0, "eye", "size must be non-negative, got ", n);
+  Tensor t = zeros(Shape{n, m}, dtype);
+  dispatch(dtype, [&]<class T>() {
+    T* p = t.data<T>();
+    for (std::int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = T(1);
+  });
+  return t;
+}
+
+template <class T>
+Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
+  check_shape(shape, "from_vector");
+  NABLA_CHECK(static_cast<std::int64_t>(values.size()) == numel(shape), "from_vector",
+              values.size(), " values do not fill shape ", shape, " (", numel(shape),
+              " elements)");
+  Tensor t = empty(shape, dtype_of<T>());
+  if (!values.empty()) std::memcpy(t.raw_data(), values.data(), values.size() * sizeof(T));
+  return t;
+}
+
+template Tensor from_vector<float>(const std::vector<float>&, const Shape&);
+template Tensor from_vector<double>(const std::vector<double>&, const Shape&);
+template Tensor from_vector<std::int64_t>(const std::vector<std::int64_t>&, const Shape&);
+
+namespace {
+
+// Flattens nested braces, recording the size of each level and checking that
+// all rows of a level agree.
+void flatten_into(double v, std::vector<double>& out, Shape&, std::size_t) {
+  out.push_back(v);
+}
+
+template <class L>
+void flatten_into(const std::initializer_list<L>& list, std::vector<double>& out, Shape& shape,
+                  std::size_t depth) {
+  const auto n = static_cast<std::int64_t>(list.size());
+  if (shape.size() <= depth) shape.push_back(n);
+  NABLA_CHECK(shape[depth] == n, "tensor", "ragged nested list: a row at depth ", depth, " has ", n,
+              " elements, expected ", shape[depth]);
+  for (const L& item : list) flatten_into(item, out, shape, depth + 1);
+}
+
+template <class L>
+Tensor from_list(const L& list, DType dtype) {
+  std::vector<double> values;
+  Shape shape;
+  flatten_into(list, values, shape, 0);
+  // An empty row leaves the deeper sizes unrecorded; they are 0-sized.
+  return from_vector(values, shape).to(dtype);
+}
+
+}  // namespace
+
+Tensor tensor(List1 values, DType dtype) {
+  return from_list(values, dtype);
+}
+Tensor tensor(List2 values, DType dtype) {
+  return from_list(values, dtype);
+}
+Tensor tensor(List3 values, DType dtype) {
+  return from_list(values, dtype);
+}
+Tensor tensor(List4 values, DType dtype) {
+  return from_list(values, dtype);
+}
+
+}  // namespace nabla

@@ -1,0 +1,153 @@
+// The in-place operations of Tensor (the '_' methods), used by optimizers and
+// by gradient accumulation. Each writes through this tensor's strides.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "tensor/dispatch.h"
+#include "tensor/iterate.h"
+#include "tensor/tensor.h"
+
+namespace nabla {
+namespace {
+
+// Checks that `other` broadcasts to `self` without changing its shape, and
+// returns it converted to self's dtype.
+Tensor operand(const Tensor& self, const Tensor& other, std::string_view op) {
+  check_defined(self, op);
+  check_defined(other, op);
+  const Shape b = broadcast_shapes(self.shape(), other.shape(), op);
+  NABLA_CHECK(b == self.shape(), op, "cannot write a result of shape ", b,
+              " into a tensor of shape ", self.shape());
+  return other.to(self.dtype());
+}
+
+// self[i] = f(self[i], value), with value converted to the element type first
+// so that f32 math stays in f32.
+template <class F>
+Tensor& apply_scalar(Tensor& self, double value, std::string_view op, F f) {
+  check_defined(self, op);
+  dispatch(self.dtype(), [&]<class T>() {
+    const T v = static_cast<T>(value);
+    detail::map_into<T, T>(self, [&](T x) { return static_cast<T>(f(x, v)); }, self);
+  });
+  return self;
+}
+
+template <class F>
+Tensor& apply_binary(Tensor& self, const Tensor& other, std::string_view op, F f) {
+  const Tensor o = operand(self, other, op);
+  dispatch(self.dtype(), [&]<class T>() {
+    detail::map_into<T, T, T>(self, [&](T x, T y) { return static_cast<T>(f(x, y)); }, self, o);
+  });
+  return self;
+}
+
+}  // namespace
+
+Tensor& Tensor::fill_(double value) {
+  check_defined(*this, "fill_");
+  dispatch(dtype_, [&]<class T>() {
+    const T v = static_cast<T>(value);
+    detail::map_into<T>(*this, [v]() { return v; });
+  });
+  return *this;
+}
+
+Tensor& Tensor::zero_() {
+  check_defined(*this, "zero_");
+  if (is_contiguous()) {
+    std::memset(raw_data(), 0, static_cast<std::size_t>(numel_) * element_size());
+    return *this;
+  }
+  return fill_(0.0);
+}
+
+Tensor& Tensor::copy_(const Tensor& src) {
+  check_defined(*this, "copy_");
+  check_defined(src, "copy_");
+  const Shape b = broadcast_shapes(shape_, src.shape(), "copy_");
+  NABLA_CHECK(b == shape_, "copy_", "cannot copy a tensor of shape ", src.shape(),
+              " into one of shape ", shape_);
+  dispatch(dtype_, [&]<class O>() {
+    dispatch(src.dtype(), [&]<class I>() {
+      detail::map_into<O, I>(*this, [](I x) { return static_cast<O>(x); }, src);
+    });
+  });
+  return *this;
+}
+
+Tensor& Tensor::add_(const Tensor& other, double alpha) {
+  if (alpha == 1.0) return apply_binary(*this, other, "add_", [](auto x, auto y) { return x + y; });
+  return dispatch(dtype_, [&]<class T>() -> Tensor& {
+    const T a = static_cast<T>(alpha);
+    return apply_binary(*this, other, "add_", [a](T x, T y) { return x + a * y; });
+  });
+}
+Tensor& Tensor::add_(double value) {
+  return apply_scalar(*this, value, "add_", [](auto x, auto v) { return x + v; });
+}
+Tensor& Tensor::sub_(const Tensor& other) {
+  return apply_binary(*this, other, "sub_", [](auto x, auto y) { return x - y; });
+}
+Tensor& Tensor::sub_(double value) {
+  return apply_scalar(*this, value, "sub_", [](auto x, auto v) { return x - v; });
+}
+Tensor& Tensor::mul_(const Tensor& other) {
+  return apply_binary(*this, other, "mul_", [](auto x, auto y) { return x * y; });
+}
+Tensor& Tensor::mul_(double value) {
+  return apply_scalar(*this, value, "mul_", [](auto x, auto v) { return x * v; });
+}
+Tensor& Tensor::div_(const Tensor& other) {
+  NABLA_CHECK(is_floating(dtype_), "div_", "in-place division needs a floating tensor, got ",
+              dtype_);
+  return apply_binary(*this, other, "div_", [](auto x, auto y) { return x / y; });
+}
+Tensor& Tensor::div_(double value) {
+  NABLA_CHECK(is_floating(dtype_), "div_", "in-place division needs a floating tensor, got ",
+              dtype_);
+  return apply_scalar(*this, value, "div_", [](auto x, auto v) { return x / v; });
+}
+Tensor& Tensor::clamp_(double min, double max) {
+  NABLA_CHECK(!(min > max), "clamp_", "min ", min, " is greater than max ", max);
+  NABLA_CHECK(!std::isnan(min) && !std::isnan(max), "clamp_", "bounds must not be NaN");
+  const double lo = min;
+  return apply_scalar(*this, max, "clamp_", [lo](auto x, auto hi) {
+    using T = decltype(x);
+    return std::min(std::max(x, static_cast<T>(lo)), hi);
+  });
+}
+Tensor& Tensor::sqrt_() {
+  NABLA_CHECK(is_floating(dtype_), "sqrt_", "expected a floating dtype (f32 or f64), got ", dtype_);
+  return apply_scalar(*this, 0.0, "sqrt_", [](auto x, auto) { return std::sqrt(x); });
+}
+Tensor& Tensor::neg_() {
+  return apply_scalar(*this, 0.0, "neg_", [](auto x, auto) { return -x; });
+}
+
+Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, double value) {
+  const Tensor ta = operand(*this, a, "addcmul_");
+  const Tensor tb = operand(*this, b, "addcmul_");
+  dispatch(dtype_, [&]<class T>() {
+    const T v = static_cast<T>(value);
+    detail::map_into<T, T, T, T>(
+        *this, [v](T x, T p, T q) { return x + v * p * q; }, *this, ta, tb);
+  });
+  return *this;
+}
+
+Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, double value) {
+  NABLA_CHECK(is_floating(dtype_), "addcdiv_", "expected a floating dtype (f32 or f64), got ",
+              dtype_);
+  const Tensor ta = operand(*this, a, "addcdiv_");
+  const Tensor tb = operand(*this, b, "addcdiv_");
+  dispatch(dtype_, [&]<class T>() {
+    const T v = static_cast<T>(value);
+    detail::map_into<T, T, T, T>(
+        *this, [v](T x, T p, T q) { return x + v * p / q; }, *this, ta, tb);
+  });
+  return *this;
+}
+
+}  // namespace nabla

@@ -1,0 +1,233 @@
+#include "tensor/random.h"
+
+#include <cmath>
+#include <numbers>
+
+#include "tensor/dispatch.h"
+#include "tensor/factory.h"
+#include "tensor/parallel.h"
+
+namespace nabla {
+namespace {
+
+// Philox 4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011).
+constexpr std::uint32_t kMul0 = 0xD2511F53u;
+constexpr std::uint32_t kMul1 = 0xCD9E8D57u;
+constexpr std::uint32_t kWeyl0 = 0x9E3779B9u;
+constexpr std::uint32_t kWeyl1 = 0xBB67AE85u;
+
+inline void philox(std::uint64_t counter, std::uint64_t key, std::uint32_t out[4]) {
+  std::uint32_t c0 = static_cast<std::uint32_t>(counter);
+  std::uint32_t c1 = static_cast<std::uint32_t>(counter >> 32);
+  std::uint32_t c2 = 0, c3 = 0;
+  std::uint32_t k0 = static_cast<std::uint32_t>(key);
+  std::uint32_t k1 = static_cast<std::uint32_t>(key >> 32);
+  for (int round = 0; round < 10; ++round) {
+    const std::uint64_t p0 = std::uint64_t{kMul0} * c0;
+    const std::uint64_t p1 = std::uint64_t{kMul1} * c2;
+    const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<std::uint32_t>(p1);
+    c3 = static_cast<std::uint32_t>(p0);
+    c0 = n0;
+    c2 = n2;
+    k0 += kWeyl0;
+    k1 += kWeyl1;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+// Uniform in [0, 1) with 24 (float) or 53 (double) random bits.
+inline float to_unit_f(std::uint32_t x) {
+  return static_cast<float>(x >> 8) * 0x1.0p-24f;
+}
+inline double to_unit_d(std::uint32_t hi, std::uint32_t lo) {
+  return static_cast<double>(((std::uint64_t{hi} << 32) | lo) >> 11) * 0x1.0p-53;
+}
+
+// Fills `n` values: produce(block_outputs, first_index, count) writes up to
+// kPerBlock values from one counter block.
+template <int kPerBlock, class F>
+void fill_blocks(Generator& gen, std::int64_t n, F produce) {
+  const auto blocks = static_cast<std::uint64_t>((n + kPerBlock - 1) / kPerBlock);
+  const std::uint64_t start = gen.reserve(blocks);
+  parallel_for(0, static_cast<std::int64_t>(blocks), kParallelGrain / kPerBlock,
+               [&](std::int64_t b, std::int64_t e) {
+                 std::uint32_t r[4];
+                 for (std::int64_t blk = b; blk < e; ++blk) {
+                   gen.block(start + static_cast<std::uint64_t>(blk), r);
+                   const std::int64_t first = blk * kPerBlock;
+                   produce(r, first, std::min<std::int64_t>(kPerBlock, n - first));
+                 }
+               });
+}
+
+// Writes uniform [0,1) values into contiguous `p`.
+template <class T>
+void uniform_fill(T* p, std::int64_t n, Generator& gen) {
+  if constexpr (std::is_same_v<T, double>) {
+    fill_blocks<2>(gen, n, [p](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+      for (std::int64_t j = 0; j < k; ++j) p[i + j] = to_unit_d(r[2 * j], r[2 * j + 1]);
+    });
+  } else {
+    fill_blocks<4>(gen, n, [p](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+      for (std::int64_t j = 0; j < k; ++j) p[i + j] = static_cast<T>(to_unit_f(r[j]));
+    });
+  }
+}
+
+// Writes standard normal values (Box-Muller) into contiguous `p`.
+template <class T>
+void normal_fill(T* p, std::int64_t n, Generator& gen) {
+  constexpr double kTwoPi = 2.0 * std::numbers::pi;
+  if constexpr (std::is_same_v<T, double>) {
+    // Two doubles per block -> one Box-Muller pair.
+    fill_blocks<2>(gen, n, [p, kTwoPi](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+      const double u1 = 1.0 - to_unit_d(r[0], r[1]);  // (0, 1]: log is finite
+      const double u2 = to_unit_d(r[2], r[3]);
+      const double radius = std::sqrt(-2.0 * std::log(u1));
+      p[i] = radius * std::cos(kTwoPi * u2);
+      if (k > 1) p[i + 1] = radius * std::sin(kTwoPi * u2);
+    });
+  } else {
+    fill_blocks<4>(gen, n, [p, kTwoPi](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+      for (std::int64_t pair = 0; pair < 2 && 2 * pair < k; ++pair) {
+        const float u1 = 1.0f - to_unit_f(r[2 * pair]);
+        const float u2 = to_unit_f(r[2 * pair + 1]);
+        const float radius = std::sqrt(-2.0f * std::log(u1));
+        p[i + 2 * pair] = static_cast<T>(radius * std::cos(static_cast<float>(kTwoPi) * u2));
+        if (2 * pair + 1 < k)
+          p[i + 2 * pair + 1] = static_cast<T>(radius * std::sin(static_cast<float>(kTwoPi) * u2));
+      }
+    });
+  }
+}
+
+}  // namespace
+
+Generator::Generator(std::uint64_t seed) : seed_(seed) {}
+Generator::Generator(const Generator& other) : seed_(other.seed_), offset_(other.offset()) {}
+Generator& Generator::operator=(const Generator& other) {
+  seed_ = other.seed_;
+  offset_.store(other.offset());
+  return *this;
+}
+
+void Generator::seed(std::uint64_t seed) {
+  seed_ = seed;
+  offset_.store(0);
+}
+
+void Generator::block(std::uint64_t counter, std::uint32_t out[4]) const {
+  philox(counter, seed_, out);
+}
+
+Generator& default_generator() {
+  static Generator gen;
+  return gen;
+}
+
+void manual_seed(std::uint64_t seed) {
+  default_generator().seed(seed);
+}
+
+Tensor rand(const Shape& shape, DType dtype) {
+  return rand(shape, default_generator(), dtype);
+}
+Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  return uniform_(t, 0.0, 1.0, gen);
+}
+Tensor randn(const Shape& shape, DType dtype) {
+  return randn(shape, default_generator(), dtype);
+}
+Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  return normal_(t, 0.0, 1.0, gen);
+}
+
+Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape) {
+  return randint(low, high, shape, default_generator());
+}
+Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generator& gen) {
+  NABLA_CHECK(low < high, "randint", "empty range [", low, ", ", high, ")");
+  Tensor t = empty(shape, DType::i64);
+  auto* p = t.data<std::int64_t>();
+  const auto range = static_cast<std::uint64_t>(high - low);
+  // 64 random bits per value; the modulo bias is below 2^-40 for ranges under 2^24.
+  fill_blocks<2>(gen, t.numel(), [&](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+    for (std::int64_t j = 0; j < k; ++j) {
+      const std::uint64_t x = (std::uint64_t{r[2 * j]} << 32) | r[2 * j + 1];
+      p[i + j] = low + static_cast<std::int64_t>(x % range);
+    }
+  });
+  return t;
+}
+
+Tensor bernoulli(const Shape& shape, double p, DType dtype) {
+  return bernoulli(shape, p, default_generator(), dtype);
+}
+Tensor bernoulli(const Shape& shape, double p, Generator& gen, DType dtype) {
+  NABLA_CHECK(p >= 0.0 && p <= 1.0, "bernoulli", "probability must be in [0, 1], got ", p);
+  Tensor t = empty(shape, dtype);
+  // Compare 32 random bits with p scaled to 2^32: one block gives four draws.
+  const double threshold = p * 4294967296.0;
+  dispatch(dtype, [&]<class T>() {
+    T* out = t.data<T>();
+    fill_blocks<4>(gen, t.numel(), [&](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+      for (std::int64_t j = 0; j < k; ++j)
+        out[i + j] = static_cast<double>(r[j]) < threshold ? T(1) : T(0);
+    });
+  });
+  return t;
+}
+
+Tensor randperm(std::int64_t n) {
+  return randperm(n, default_generator());
+}
+Tensor randperm(std::int64_t n, Generator& gen) {
+  NABLA_CHECK(n >= 0, "randperm", "n must be non-negative, got ", n);
+  Tensor t = arange(static_cast<double>(n), DType::i64);
+  if (n < 2) return t;
+  auto* p = t.data<std::int64_t>();
+  // Fisher-Yates with one 64-bit draw per position.
+  Tensor draws = randint(0, std::int64_t{1} << 62, Shape{n}, gen);
+  const auto* d = draws.data<std::int64_t>();
+  for (std::int64_t i = n - 1; i > 0; --i) std::swap(p[i], p[d[i] % (i + 1)]);
+  return t;
+}
+
+Tensor& uniform_(Tensor& t, double low, double high) {
+  return uniform_(t, low, high, default_generator());
+}
+Tensor& uniform_(Tensor& t, double low, double high, Generator& gen) {
+  check_defined(t, "uniform_");
+  NABLA_CHECK(low <= high, "uniform_", "low ", low, " is greater than high ", high);
+  dispatch_floating(t.dtype(), "uniform_", [&]<class T>() {
+    Tensor c = t.is_contiguous() ? t : empty(t.shape(), t.dtype());
+    uniform_fill(c.data<T>(), c.numel(), gen);
+    if (low != 0.0 || high != 1.0) c.mul_(high - low).add_(low);
+    if (!c.shares_storage(t)) t.copy_(c);
+  });
+  return t;
+}
+
+Tensor& normal_(Tensor& t, double mean, double std) {
+  return normal_(t, mean, std, default_generator());
+}
+Tensor& normal_(Tensor& t, double mean, double std, Generator& gen) {
+  check_defined(t, "normal_");
+  NABLA_CHECK(std >= 0.0, "normal_", "standard deviation must be non-negative, got ", std);
+  dispatch_floating(t.dtype(), "normal_", [&]<class T>() {
+    Tensor c = t.is_contiguous() ? t : empty(t.shape(), t.dtype());
+    normal_fill(c.data<T>(), c.numel(), gen);
+    if (mean != 0.0 || std != 1.0) c.mul_(std).add_(mean);
+    if (!c.shares_storage(t)) t.copy_(c);
+  });
+  return t;
+}
+
+}  // namespace nabla

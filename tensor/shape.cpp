@@ -1,0 +1,70 @@
+#include "tensor/shape.h"
+
+#include <algorithm>
+#include <ostream>
+#include <sstream>
+
+#include "tensor/error.h"
+
+namespace nabla {
+
+std::int64_t numel(const Shape& shape) {
+  std::int64_t n = 1;
+  for (std::int64_t s : shape) {
+    NABLA_CHECK(s >= 0, "numel", "negative size in shape ", shape);
+    n *= s;
+  }
+  return n;
+}
+
+Strides contiguous_strides(const Shape& shape) {
+  Strides strides(shape.size());
+  std::int64_t stride = 1;
+  for (std::int64_t d = shape.rank() - 1; d >= 0; --d) {
+    strides[d] = stride;
+    stride *= std::max<std::int64_t>(shape[d], 1);
+  }
+  return strides;
+}
+
+void check_shape(const Shape& shape, std::string_view op) {
+  NABLA_CHECK(shape.rank() <= kMaxRank, op, "rank ", shape.rank(), " exceeds the maximum of ",
+              kMaxRank, " (shape ", shape, ")");
+  for (std::int64_t s : shape) NABLA_CHECK(s >= 0, op, "negative size in shape ", shape);
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, std::string_view op) {
+  if (a == b) return a;
+  const std::int64_t rank = std::max(a.rank(), b.rank());
+  Shape out(static_cast<std::size_t>(rank));
+  for (std::int64_t i = 0; i < rank; ++i) {
+    const std::int64_t da = i < rank - a.rank() ? 1 : a[i - (rank - a.rank())];
+    const std::int64_t db = i < rank - b.rank() ? 1 : b[i - (rank - b.rank())];
+    NABLA_CHECK(da == db || da == 1 || db == 1, op, "shapes ", a, " and ", b,
+                " cannot be broadcast (dim ", i, ": ", da, " vs ", db, ")");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+std::int64_t normalize_dim(std::int64_t dim, std::int64_t rank, std::string_view op) {
+  // A rank-0 tensor accepts dim 0 and -1, as in PyTorch.
+  const std::int64_t r = std::max<std::int64_t>(rank, 1);
+  NABLA_CHECK(dim >= -r && dim < r, op, "dim ", dim, " out of range for a tensor of rank ", rank,
+              " (expected ", -r, " to ", r - 1, ")");
+  return dim < 0 ? dim + r : dim;
+}
+
+std::string to_string(const Shape& shape) {
+  std::ostringstream out;
+  out << shape;
+  return out.str();
+}
+
+std::ostream& operator<<(std::ostream& out, const Shape& shape) {
+  out << '[';
+  for (std::size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  return out << ']';
+}
+
+}  // namespace nabla

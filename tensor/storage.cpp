@@ -1,0 +1,13 @@
+#include "tensor/storage.h"
+
+#include "tensor/allocator.h"
+
+namespace nabla {
+
+Storage::Storage(std::size_t nbytes) : data_(allocate_buffer(nbytes)), nbytes_(nbytes) {}
+
+Storage::~Storage() {
+  free_buffer(data_, nbytes_);
+}
+
+}  // namespace nabla
