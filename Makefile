@@ -1,0 +1,49 @@
+# Thin wrapper around CMake. The two commands of the quick start:
+#   make demo   installs what is missing, builds, runs the demo program
+#   make test   installs what is missing, builds, runs every test
+# Also: make bench (benchmarks), make sanitize (whole suite under ASan+UBSan),
+#       make format (clang-format every source file), make clean.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+BUILD_TYPE ?= Release
+CMAKE_ARGS ?=
+
+.PHONY: all deps deps-all configure build demo test bench sanitize format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-all:
+	@scripts/install-deps.sh all
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS)
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: deps-all build
+	./$(BUILD)/examples/tensor_basics
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+bench: deps
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DNABLA_BUILD_BENCHMARKS=ON \
+	  -DNABLA_BUILD_TESTS=OFF -DNABLA_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-bench -j$(JOBS)
+	cmake --build $(BUILD)-bench --target bench
+
+sanitize: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DNABLA_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD)-asan -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir $(BUILD)-asan --output-on-failure -j$(JOBS) \
+	  -LE install
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cpp')
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan
