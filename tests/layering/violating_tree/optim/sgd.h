@@ -1,0 +1,3 @@
+// A deliberate violation (optim/ may not include nn/) that the layering check must reject.
+#pragma once
+#include "nn/module.h"
