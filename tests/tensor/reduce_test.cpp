@@ -303,6 +303,20 @@ TEST(ReduceAmax, NaNPropagatesAndInfinitiesCount) {
   EXPECT_EQ(mx[1], 5.0);
   EXPECT_EQ(values(amin(t, {1}))[1], -kInf);
   EXPECT_TRUE(std::isnan(min(t).item<double>()));
+  // Long rows take the SIMD path: a NaN anywhere still wins, in either dtype.
+  for (DType dt : {DType::f32, DType::f64}) {
+    for (std::int64_t at : {0, 17, 517, 999}) {
+      std::vector<double> v(1000);
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = pattern(1, static_cast<std::int64_t>(i));
+      v[at] = nan;
+      const Tensor row = from_vector(v).to(dt);
+      EXPECT_TRUE(std::isnan(amax(row).item<double>())) << at;
+      EXPECT_TRUE(std::isnan(amin(row).item<double>())) << at;
+      v[at] = -kInf;
+      EXPECT_EQ(amin(from_vector(v).to(dt)).item<double>(), -kInf);
+      EXPECT_EQ(amax(from_vector(v).to(dt)).item<double>(), 5.0);
+    }
+  }
 }
 
 TEST(ReduceAmax, MaxMinOfAllElements) {
@@ -541,6 +555,26 @@ TEST(ReduceSoftmax, LogSoftmaxMatchesDefinitionAlongEachDim) {
                 {std::log(a[0]), std::log(b[0]), std::log(c[0]), std::log(a[1]), std::log(b[1]),
                  std::log(c[1])},
                 1e-6);
+  }
+}
+
+TEST(ReduceSoftmax, RelativeAccuracyOverWideRange) {
+  // Logits spread over [-80, 0] (and beyond, into f32 denormals and below):
+  // every probability, however small, is within a few ulp of the definition.
+  for (DType dt : {DType::f32, DType::f64}) {
+    const Tensor t = linspace(-80.0, 0.0, 801, dt);
+    const std::vector<double> x = values(t);
+    const std::vector<double> want = softmax_ref(x);
+    const std::vector<double> got = values(softmax(t, 0));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      EXPECT_NEAR(got[i], want[i], 3e-6 * want[i]) << "logit " << x[i];
+    const Tensor tail = tensor({0.0, -100.0, -120.0, -kInf}, dt);
+    const std::vector<double> p = values(softmax(tail, 0));
+    EXPECT_NEAR(p[0], 1.0, 1e-7);
+    // A denormal in f32: within one denormal step (1.4e-45).
+    EXPECT_NEAR(p[1], std::exp(-100.0), 1.5e-45);
+    EXPECT_EQ(p[3], 0.0);
+    EXPECT_NEAR(logsumexp(t).item<double>(), std::log(1.0 / want.back()), 1e-6);
   }
 }
 
