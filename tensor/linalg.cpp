@@ -1,1 +1,290 @@
-// Filled in by the linalg family.
+// matmul and linear on BLIS's typed GEMM (bli_sgemm / bli_dgemm).
+//
+// NOTE [ Strides handed to BLIS ]
+// BLIS multiplies matrices with any row stride rs and column stride cs, so a
+// transposed view (rs = 1) or a column slice (rs > cols) is passed as it is and
+// BLIS's packing absorbs the layout. BLIS 0.9 rejects some combinations
+// (bli_check_matrix_strides) and would abort the process:
+// - a zero stride (an expanded dim) unless that dim has size 1;
+// - rs == cs == 1 for a matrix that is not a vector;
+// - a unit column stride with rs < cols (or a unit row stride with cs < rows).
+// The stride of a size-1 dim is never used to address an element, so it is
+// replaced by a value BLIS accepts; for any other rejected layout, and for
+// layouts where neither stride is 1 (general stride is slow to pack), the
+// operand is copied with contiguous() first.
+#include "tensor/linalg.h"
+
+#include <blis.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "tensor/blis_config.h"
+#include "tensor/dispatch.h"
+#include "tensor/parallel.h"
+
+namespace nabla {
+namespace {
+
+// One GEMM operand or result: a rows x cols matrix at `data` with strides
+// rs, cs (in elements).
+template <class T>
+struct Mat {
+  T* data;
+  std::int64_t rows, cols, rs, cs;
+};
+
+// Fixes the strides of size-1 dims (see NOTE [ Strides handed to BLIS ]) and
+// returns whether BLIS can then take the layout without a copy.
+bool blis_strides(std::int64_t rows, std::int64_t cols, std::int64_t& rs, std::int64_t& cs) {
+  if (rows == 1 && cols == 1) {
+    rs = cs = 1;
+    return true;
+  }
+  if (rows == 1) {
+    if (cs == 0) return false;
+    rs = cs == 1 ? cols : 1;
+    return true;
+  }
+  if (cols == 1) {
+    if (rs == 0) return false;
+    cs = rs == 1 ? rows : 1;
+    return true;
+  }
+  return (cs == 1 && rs >= cols) || (rs == 1 && cs >= rows);
+}
+
+// C = alpha A B + beta C. A null rntm uses BLIS's global thread count.
+template <class T>
+void gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c, rntm_t* rntm) {
+  T alpha = 1;
+  T* pa = const_cast<T*>(a.data);
+  T* pb = const_cast<T*>(b.data);
+  if constexpr (std::is_same_v<T, float>) {
+    if (rntm == nullptr)
+      bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs);
+    else
+      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                   a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
+  } else {
+    if (rntm == nullptr)
+      bli_dgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs);
+    else
+      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                   a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
+  }
+}
+
+// If dims [0, last] of `t` can be stepped through as one dim (each dim of
+// size > 1 strides exactly over the next inner one), sets `stride` to the
+// stride of that merged dim and returns true. Size-1 dims are skipped.
+bool merge_leading(const Tensor& t, std::int64_t last, std::int64_t& stride) {
+  bool have = false;
+  std::int64_t expected = 0;
+  stride = 0;
+  for (std::int64_t d = last; d >= 0; --d) {
+    if (t.size(d) == 1) continue;
+    if (have && t.stride(d) != expected) return false;
+    if (!have) stride = t.stride(d);
+    have = true;
+    expected = t.stride(d) * t.size(d);
+  }
+  return true;
+}
+
+// The matrix of a matmul operand: rows, cols and strides of its last two dims,
+// with a 1-D vector read as [1, k] (left) or [k, 1] (right).
+struct Layout {
+  std::int64_t rows, cols, rs, cs;
+};
+Layout matrix_layout(const Tensor& t, bool left) {
+  if (t.dim() == 1) {
+    if (left) return {1, t.size(0), 0, t.stride(0)};
+    return {t.size(0), 1, t.stride(0), 0};
+  }
+  return {t.size(-2), t.size(-1), t.stride(-2), t.stride(-1)};
+}
+
+// Returns `t`, or a contiguous copy when BLIS cannot take its matrices'
+// strides; `layout` is updated to the tensor returned.
+Tensor blis_ready(const Tensor& t, bool left, Layout& layout) {
+  layout = matrix_layout(t, left);
+  if (blis_strides(layout.rows, layout.cols, layout.rs, layout.cs)) return t;
+  Tensor c = t.contiguous();
+  layout = matrix_layout(c, left);
+  blis_strides(layout.rows, layout.cols, layout.rs, layout.cs);
+  return c;
+}
+
+void check_floating_pair(const Tensor& a, const Tensor& b, std::string_view op) {
+  NABLA_CHECK(is_floating(a.dtype()) && is_floating(b.dtype()), op,
+              "expected a floating dtype (f32 or f64), got ", a.dtype(), " x ", b.dtype());
+  NABLA_CHECK(a.dtype() == b.dtype(), op, "dtypes differ: ", a.dtype(), " x ", b.dtype(),
+              " (convert one operand with to())");
+}
+
+// Below about this many multiply-adds per matrix, a batch is split across
+// threads with one BLIS thread per matrix: BLIS's own threading does not pay
+// for such small products.
+constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
+
+template <class T>
+void batched_matmul(const Tensor& a,
+                    const Layout& la,
+                    const Tensor& b,
+                    const Layout& lb,
+                    const Shape& batch,
+                    const Tensor& out,
+                    std::int64_t m,
+                    std::int64_t n) {
+  const std::int64_t nb = batch.rank();
+  // Batch strides of each operand, 0 along broadcast or missing dims.
+  Strides sa(nb, 0), sb(nb, 0);
+  const std::int64_t ra = a.dim() - 2, rb = b.dim() - 2;
+  for (std::int64_t d = 0; d < nb; ++d) {
+    const std::int64_t da = d - (nb - ra), db = d - (nb - rb);
+    if (da >= 0 && a.size(da) != 1) sa[d] = a.stride(da);
+    if (db >= 0 && b.size(db) != 1) sb[d] = b.stride(db);
+  }
+  const std::int64_t count = numel(batch);
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  T* pc = out.data<T>();
+  const std::int64_t k = la.cols;
+  auto run = [&](std::int64_t begin, std::int64_t end, rntm_t* rntm) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      std::int64_t oa = 0, ob = 0, rest = i;
+      for (std::int64_t d = nb - 1; d >= 0; --d) {
+        const std::int64_t idx = rest % batch[d];
+        rest /= batch[d];
+        oa += idx * sa[d];
+        ob += idx * sb[d];
+      }
+      gemm<T>({pa + oa, m, k, la.rs, la.cs}, {pb + ob, k, n, lb.rs, lb.cs}, T(0),
+              {pc + i * m * n, m, n, n == 1 ? 1 : n, 1}, rntm);
+    }
+  };
+  const std::int64_t work = std::max<std::int64_t>(1, m * n * k);
+  if (work < kSmallGemm && count > 1 && get_num_threads() > 1) {
+    parallel_for(0, count, std::max<std::int64_t>(1, kSmallGemm / work),
+                 [&](std::int64_t begin, std::int64_t end) {
+                   rntm_t rntm;
+                   bli_rntm_init(&rntm);
+                   bli_rntm_set_num_threads(1, &rntm);
+                   run(begin, end, &rntm);
+                 });
+  } else {
+    run(0, count, nullptr);
+  }
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  check_defined(a, "matmul");
+  check_defined(b, "matmul");
+  NABLA_CHECK(a.dim() >= 1 && b.dim() >= 1, "matmul", "expected operands of rank >= 1, got rank ",
+              a.dim(), " x rank ", b.dim(), " (", a.shape(), " x ", b.shape(), ")");
+  check_floating_pair(a, b, "matmul");
+  const std::int64_t k = a.size(-1);
+  const std::int64_t kb = b.dim() == 1 ? b.size(0) : b.size(-2);
+  NABLA_CHECK(k == kb, "matmul", "inner dimensions differ: ", a.shape(), " x ", b.shape());
+  const std::int64_t m = a.dim() == 1 ? 1 : a.size(-2);
+  const std::int64_t n = b.dim() == 1 ? 1 : b.size(-1);
+
+  // Broadcast the batch dims (all but the last two) from the right.
+  const std::int64_t ra = std::max<std::int64_t>(a.dim() - 2, 0);
+  const std::int64_t rb = std::max<std::int64_t>(b.dim() - 2, 0);
+  const std::int64_t nb = std::max(ra, rb);
+  Shape batch(nb, 1);
+  for (std::int64_t d = 0; d < nb; ++d) {
+    const std::int64_t da = d - (nb - ra), db = d - (nb - rb);
+    const std::int64_t sa = da >= 0 ? a.size(da) : 1, sb = db >= 0 ? b.size(db) : 1;
+    NABLA_CHECK(sa == sb || sa == 1 || sb == 1, "matmul",
+                "batch dimensions cannot be broadcast: ", a.shape(), " x ", b.shape());
+    batch[d] = sa == 1 ? sb : sa;
+  }
+  Shape out_shape = batch;
+  if (a.dim() > 1) out_shape.push_back(m);
+  if (b.dim() > 1) out_shape.push_back(n);
+  Tensor out = empty(out_shape, a.dtype());
+  if (out.numel() == 0) return out;
+  if (k == 0) return out.zero_();
+
+  configure_blis();
+  dispatch_floating(a.dtype(), "matmul", [&]<class T>() {
+    Layout lb;
+    const Tensor bb = blis_ready(b, false, lb);
+    // When b's matrix is shared by the whole batch and a's batch and row dims
+    // merge into one, the batch is one tall GEMM: [batch * m, k] x [k, n].
+    std::int64_t row_stride = 0;
+    if (ra > 0 && numel(Shape(b.shape().begin(), b.shape().begin() + rb)) == 1 &&
+        merge_leading(a, a.dim() - 2, row_stride)) {
+      std::int64_t rows = numel(batch) * m, rs = row_stride, cs = a.stride(-1);
+      if (blis_strides(rows, k, rs, cs)) {
+        gemm<T>({a.data<T>(), rows, k, rs, cs}, {bb.data<T>(), k, n, lb.rs, lb.cs}, T(0),
+                {out.data<T>(), rows, n, n == 1 ? 1 : n, 1}, nullptr);
+        return;
+      }
+    }
+    Layout la;
+    const Tensor aa = blis_ready(a, true, la);
+    batched_matmul<T>(aa, la, bb, lb, batch, out, m, n);
+  });
+  return out;
+}
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+  check_defined(x, "linear");
+  check_defined(w, "linear");
+  NABLA_CHECK(x.dim() >= 1, "linear", "expected an input of shape [..., in_features], got rank 0");
+  NABLA_CHECK(w.dim() == 2, "linear", "expected a 2-D weight [in_features, out_features], got ",
+              w.shape());
+  check_floating_pair(x, w, "linear");
+  const std::int64_t in = w.size(0), n = w.size(1);
+  NABLA_CHECK(x.size(-1) == in, "linear", "input features differ from weight rows: x ", x.shape(),
+              " x w ", w.shape());
+  if (b.defined()) {
+    check_floating_pair(x, b, "linear");
+    NABLA_CHECK(b.dim() == 1 && b.size(0) == n, "linear", "expected a bias of shape [", n,
+                "] for weight ", w.shape(), ", got ", b.shape());
+  }
+  Shape out_shape(x.shape().begin(), x.shape().end() - 1);
+  out_shape.push_back(n);
+  Tensor y = empty(out_shape, x.dtype());
+  if (y.numel() == 0) return y;
+  // y = b broadcast over the rows, then y += x·w (beta = 1): one pass over y.
+  if (b.defined())
+    y.copy_(b);
+  else if (in == 0)
+    y.zero_();
+  if (in == 0) return y;
+
+  configure_blis();
+  dispatch_floating(x.dtype(), "linear", [&]<class T>() {
+    const std::int64_t rows = y.numel() / n;
+    std::int64_t rs = 0, cs = x.stride(-1);
+    Tensor xx = x;
+    if (!merge_leading(x, x.dim() - 2, rs) || !blis_strides(rows, in, rs, cs)) {
+      xx = x.contiguous();
+      rs = in;
+      cs = 1;
+      blis_strides(rows, in, rs, cs);
+    }
+    std::int64_t wrs = w.stride(0), wcs = w.stride(1);
+    Tensor ww = w;
+    if (!blis_strides(in, n, wrs, wcs)) {
+      ww = w.contiguous();
+      wrs = n;
+      wcs = 1;
+      blis_strides(in, n, wrs, wcs);
+    }
+    gemm<T>({xx.data<T>(), rows, in, rs, cs}, {ww.data<T>(), in, n, wrs, wcs},
+            T(b.defined() ? 1 : 0), {y.data<T>(), rows, n, n == 1 ? 1 : n, 1}, nullptr);
+  });
+  return y;
+}
+
+}  // namespace nabla
