@@ -54,12 +54,31 @@ bool blis_strides(std::int64_t rows, std::int64_t cols, std::int64_t& rs, std::i
   return (cs == 1 && rs >= cols) || (rs == 1 && cs >= rows);
 }
 
-// C = alpha A B + beta C. A null rntm uses BLIS's global thread count.
+// Below about this many multiply-adds a product runs on one BLIS thread (and a
+// batch of them is split across threads instead): a 64^3 product takes a few
+// microseconds, about the cost of waking a second thread.
+constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
+
+// Runtime settings for one-thread BLIS calls, one per calling thread (BLIS
+// copies it at entry, so it is never shared between running calls).
+rntm_t* one_thread() {
+  thread_local rntm_t rntm = [] {
+    rntm_t r;
+    bli_rntm_init(&r);
+    bli_rntm_set_num_threads(1, &r);
+    return r;
+  }();
+  return &rntm;
+}
+
+// C = alpha A B + beta C. A null rntm uses BLIS's global thread count, except
+// for small products, which run on one thread.
 template <class T>
 void gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c, rntm_t* rntm) {
   T alpha = 1;
   T* pa = const_cast<T*>(a.data);
   T* pb = const_cast<T*>(b.data);
+  if (rntm == nullptr && c.rows * c.cols * a.cols < kSmallGemm) rntm = one_thread();
   if constexpr (std::is_same_v<T, float>) {
     if (rntm == nullptr)
       bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
@@ -125,11 +144,6 @@ void check_floating_pair(const Tensor& a, const Tensor& b, std::string_view op) 
               " (convert one operand with to())");
 }
 
-// Below about this many multiply-adds per matrix, a batch is split across
-// threads with one BLIS thread per matrix: BLIS's own threading does not pay
-// for such small products.
-constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
-
 template <class T>
 void batched_matmul(const Tensor& a,
                     const Layout& la,
@@ -169,12 +183,7 @@ void batched_matmul(const Tensor& a,
   const std::int64_t work = std::max<std::int64_t>(1, m * n * k);
   if (work < kSmallGemm && count > 1 && get_num_threads() > 1) {
     parallel_for(0, count, std::max<std::int64_t>(1, kSmallGemm / work),
-                 [&](std::int64_t begin, std::int64_t end) {
-                   rntm_t rntm;
-                   bli_rntm_init(&rntm);
-                   bli_rntm_set_num_threads(1, &rntm);
-                   run(begin, end, &rntm);
-                 });
+                 [&](std::int64_t begin, std::int64_t end) { run(begin, end, one_thread()); });
   } else {
     run(0, count, nullptr);
   }
