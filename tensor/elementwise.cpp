@@ -82,6 +82,8 @@ class Converted {
       ref_ = std::cref(copy_);
     }
   }
+  Converted(const Converted&) = delete;
+  Converted& operator=(const Converted&) = delete;
   const Tensor& get() const { return ref_.get(); }
 
  private:
