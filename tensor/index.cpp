@@ -9,6 +9,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -228,11 +229,16 @@ Tensor one_hot(const Tensor& labels, std::int64_t num_classes, DType dtype) {
   const std::int64_t n = l.numel();
   if (num_classes == -1) {
     NABLA_CHECK(n > 0, "one_hot", "cannot infer num_classes (-1) from empty labels");
-    num_classes = *std::max_element(lp, lp + n) + 1;
+    const std::int64_t max = *std::max_element(lp, lp + n);
+    NABLA_CHECK(max < std::numeric_limits<std::int64_t>::max(), "one_hot", "label ", max,
+                " is too large");
+    num_classes = max + 1;
   }
   for (std::int64_t i = 0; i < n; ++i)
     NABLA_CHECK(lp[i] >= 0 && lp[i] < num_classes, "one_hot", "label ", lp[i],
                 " is out of bounds for num_classes ", num_classes);
+  NABLA_CHECK(num_classes == 0 || n <= std::numeric_limits<std::int64_t>::max() / 8 / num_classes,
+              "one_hot", num_classes, " classes for ", n, " labels are too many elements");
   Shape shape = labels.shape();
   shape.push_back(num_classes);
   Tensor out = zeros(shape, dtype);

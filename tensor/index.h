@@ -17,10 +17,10 @@
 
 namespace nabla {
 
-/// Returns the elements of `t` at positions `index` (1-D i64) along `dim`: the
-/// result has t's shape with dim `dim` resized to index.numel(). Throws for a
-/// non-i64 or non-1-D index, an out-of-bounds index, a rank-0 `t` or an
-/// out-of-range dim.
+/// Returns the elements of `t` at positions `index` (1-D i64; rank 0 counts as
+/// one index) along `dim`: the result has t's shape with dim `dim` resized to
+/// index.numel(). Throws for a non-i64 index or one of rank 2 or more, an
+/// out-of-bounds index, a rank-0 `t` or an out-of-range dim.
 Tensor index_select(const Tensor& t, std::int64_t dim, const Tensor& index);
 
 /// Returns out with out[i][j][k] = t[index[i][j][k]][j][k] for dim 0 (and so
@@ -34,7 +34,7 @@ Tensor gather(const Tensor& t, std::int64_t dim, const Tensor& index);
 /// src have the same rank, index.size(d) <= src.size(d) for all d and
 /// index.size(d) <= t.size(d) for d != dim; src is converted to t's dtype.
 /// Throws otherwise, for an out-of-bounds index (before writing anything), or
-/// when t has broadcast (stride-0) dims.
+/// when t has broadcast (stride-0) dims. src must not share t's storage.
 Tensor& scatter_add_(Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src);
 
 /// Returns a copy of t with src scattered in as by scatter_add_. Throws like

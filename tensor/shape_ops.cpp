@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <string_view>
 
 namespace nabla {
@@ -33,6 +34,9 @@ Shape infer_shape(const Shape& shape, std::int64_t count, std::string_view op) {
       infer = d;
     } else {
       NABLA_CHECK(shape[d] >= 0, op, "invalid size ", shape[d], " at dim ", d, " in shape ", shape);
+      // A product past int64 can never match a real tensor's element count.
+      NABLA_CHECK(shape[d] == 0 || known <= std::numeric_limits<std::int64_t>::max() / shape[d], op,
+                  "shape ", shape, " is invalid for a tensor of ", count, " elements");
       known *= shape[d];
     }
   }
@@ -260,7 +264,7 @@ Tensor narrow(const Tensor& t, std::int64_t dim, std::int64_t start, std::int64_
               d, " of size ", size);
   const std::int64_t s = start < 0 ? start + size : start;
   NABLA_CHECK(length >= 0, "narrow", "negative length ", length);
-  NABLA_CHECK(s + length <= size, "narrow", "start ", start, " + length ", length, " exceeds dim ",
+  NABLA_CHECK(length <= size - s, "narrow", "start ", start, " + length ", length, " exceeds dim ",
               d, " of size ", size);
   Shape shape = t.shape();
   shape[d] = length;
@@ -281,7 +285,7 @@ Tensor slice(
   const std::int64_t e = std::max(clamp(end), s);
   Shape shape = t.shape();
   Strides strides = t.strides();
-  shape[d] = (e - s + step - 1) / step;
+  shape[d] = e == s ? 0 : (e - s - 1) / step + 1;  // ceil((e - s) / step) without overflow
   strides[d] *= step;
   return make_view(t, shape, strides, t.offset() + s * t.strides()[d]);
 }
@@ -361,8 +365,11 @@ std::vector<Tensor> split(const Tensor& t, std::int64_t split_size, std::int64_t
     out.push_back(narrow(t, d, 0, 0));
     return out;
   }
-  for (std::int64_t at = 0; at < size; at += split_size)
-    out.push_back(narrow(t, d, at, std::min(split_size, size - at)));
+  for (std::int64_t at = 0; at < size;) {
+    const std::int64_t n = std::min(split_size, size - at);
+    out.push_back(narrow(t, d, at, n));
+    at += n;
+  }
   return out;
 }
 
@@ -374,6 +381,8 @@ std::vector<Tensor> split(const Tensor& t,
   std::int64_t total = 0;
   for (std::int64_t s : sizes) {
     NABLA_CHECK(s >= 0, "split", "negative split size ", s);
+    NABLA_CHECK(s <= t.shape()[d] - total, "split", "split sizes ",
+                Shape(sizes.begin(), sizes.end()), " exceed dim ", d, " of size ", t.shape()[d]);
     total += s;
   }
   NABLA_CHECK(total == t.shape()[d], "split", "split sizes add up to ", total, " but dim ", d,
@@ -395,7 +404,7 @@ std::vector<Tensor> chunk(const Tensor& t, std::int64_t chunks, std::int64_t dim
   const std::int64_t size = t.shape()[d];
   // An empty dim gives `chunks` empty pieces, as in PyTorch.
   if (size == 0) return split(t, std::vector<std::int64_t>(chunks, 0), d);
-  return split(t, (size + chunks - 1) / chunks, d);
+  return split(t, (size - 1) / chunks + 1, d);
 }
 
 }  // namespace nabla

@@ -69,6 +69,10 @@ TEST(IndexSelect, InnerAndMiddleDims) {
   EXPECT_EQ(values(index_select(t, -1, idx({1, 1, 0}))),
             std::vector<double>({1, 1, 0, 3, 3, 2, 5, 5, 4, 7, 7, 6, 9, 9, 8, 11, 11, 10}));
   EXPECT_EQ(index_select(t, -1, idx({1, 1, 0})).shape(), Shape({2, 3, 3}));
+  // A rank-0 index selects one slice and keeps the dim.
+  const Tensor one = index_select(t, 0, scalar_tensor(1.0, DType::i64));
+  EXPECT_EQ(one.shape(), Shape({1, 3, 2}));
+  EXPECT_EQ(values(one), std::vector<double>({6, 7, 8, 9, 10, 11}));
 }
 
 TEST(IndexSelect, LargeRowGatherSplitAcrossThreads) {
@@ -319,6 +323,10 @@ TEST(OneHot, Errors) {
         one_hot(zeros({1, 1, 1, 1, 1, 1, 1, 1}, DType::i64), 2);
       },
       "one_hot: labels of shape [1, 1, 1, 1, 1, 1, 1, 1] would give rank 9");
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  expect_error([&] { one_hot(idx({kMax}), -1); },
+               "one_hot: label 9223372036854775807 is too large");
+  expect_error([&] { one_hot(idx({0, 1}), kMax); }, "one_hot: 9223372036854775807 classes for 2");
 }
 
 // ---- where / masked_fill ------------------------------------------------------------

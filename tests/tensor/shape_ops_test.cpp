@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -490,7 +491,7 @@ TEST(ShapeOpsSplit, Errors) {
       "split: split sizes add up to 4 but dim 0 has size 5");
   expect_error(
       [&] {
-        split(t, std::vector<std::int64_t>{6, -1});
+        split(t, std::vector<std::int64_t>{-1, 6});
       },
       "split: negative split size -1");
   expect_error([&] { split(t, 2, 1); }, "split: dim 1 out of range");
@@ -511,6 +512,19 @@ TEST(ShapeOpsChunk, SplitsIntoAtMostNPieces) {
   EXPECT_EQ(e[2].shape(), Shape({0, 2}));
   expect_error([&] { chunk(t, 0); }, "chunk: chunks must be at least 1, got 0");
   expect_error([&] { chunk(t, 2, 1); }, "chunk: dim 1 out of range");
+}
+
+TEST(ShapeOpsLimits, HugeSizesThrowOrClampInsteadOfOverflowing) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const Tensor t = iota({7});
+  expect_error([&] { reshape(t, {kMax / 2, 4}); }, "reshape: shape [");
+  expect_error([&] { reshape(t, {kMax / 2, 4, -1}); }, "reshape: shape [");
+  expect_error([&] { narrow(t, 0, 1, kMax); }, "narrow: start 1 + length");
+  expect_error([&] { split(t, std::vector<std::int64_t>{kMax, kMax}); }, "split: split sizes [");
+  EXPECT_EQ(values(slice(t, 0, 2, kMax, kMax)), std::vector<double>({2}));
+  EXPECT_EQ(values(slice(t, 0, -kMax, kMax, 3)), std::vector<double>({0, 3, 6}));
+  EXPECT_EQ(split(t, kMax).size(), 1u);
+  EXPECT_EQ(chunk(t, kMax).size(), 7u);
 }
 
 }  // namespace
