@@ -1,6 +1,7 @@
 #include "tensor/allocator.h"
 
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +46,9 @@ ThreadCache& cache() {
 }  // namespace
 
 void* allocate_buffer(std::size_t nbytes) {
+  // Rounding a size near SIZE_MAX up to a page would wrap around to a tiny buffer.
+  NABLA_CHECK(nbytes <= std::numeric_limits<std::size_t>::max() / 2, "allocate",
+              "out of memory allocating ", nbytes, " bytes");
   const std::size_t size = round_size(nbytes);
   ThreadCache& c = cache();
   auto it = c.free_lists.find(size);

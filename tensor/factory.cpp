@@ -50,11 +50,16 @@ Tensor arange(double start, double end, double step, DType dtype) {
   NABLA_CHECK(step != 0.0, "arange", "step must be nonzero");
   NABLA_CHECK((end - start) * step >= 0.0, "arange", "step ", step, " points away from end (start ",
               start, ", end ", end, ")");
-  const auto n = static_cast<std::int64_t>(std::ceil((end - start) / step));
+  const double count = std::ceil((end - start) / step);
+  // Converting a count beyond int64 would be undefined; no buffer that large exists anyway.
+  NABLA_CHECK(count < 9.0e18, "arange", "range [", start, ", ", end, ") with step ", step,
+              " has too many elements");
+  const auto n = static_cast<std::int64_t>(count);
   Tensor t = empty(Shape{n}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
-    for (std::int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(start + static_cast<double>(i) * step);
+    for (std::int64_t i = 0; i < n; ++i)
+      p[i] = static_cast<T>(start + static_cast<double>(i) * step);
   });
   return t;
 }
@@ -69,8 +74,9 @@ Tensor linspace(double start, double end, std::int64_t steps, DType dtype) {
   dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
     const double delta = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
-    // Fill from both ends so that the last value is exactly `end`.
-    const std::int64_t half = steps / 2;
+    // Fill from both ends so that the last value is exactly `end` (and a single
+    // step gives `start`, as in NumPy).
+    const std::int64_t half = (steps + 1) / 2;
     for (std::int64_t i = 0; i < steps; ++i)
       p[i] = static_cast<T>(i < half ? start + delta * static_cast<double>(i)
                                      : end - delta * static_cast<double>(steps - 1 - i));
@@ -93,8 +99,7 @@ template <class T>
 Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
   check_shape(shape, "from_vector");
   NABLA_CHECK(static_cast<std::int64_t>(values.size()) == numel(shape), "from_vector",
-              values.size(), " values do not fill shape ", shape, " (", numel(shape),
-              " elements)");
+              values.size(), " values do not fill shape ", shape, " (", numel(shape), " elements)");
   Tensor t = empty(shape, dtype_of<T>());
   if (!values.empty()) std::memcpy(t.raw_data(), values.data(), values.size() * sizeof(T));
   return t;
@@ -113,7 +118,9 @@ void flatten_into(double v, std::vector<double>& out, Shape&, std::size_t) {
 }
 
 template <class L>
-void flatten_into(const std::initializer_list<L>& list, std::vector<double>& out, Shape& shape,
+void flatten_into(const std::initializer_list<L>& list,
+                  std::vector<double>& out,
+                  Shape& shape,
                   std::size_t depth) {
   const auto n = static_cast<std::int64_t>(list.size());
   if (shape.size() <= depth) shape.push_back(n);

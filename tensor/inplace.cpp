@@ -11,15 +11,42 @@
 namespace nabla {
 namespace {
 
+// Throws when several elements of `self` share one memory location (a stride-0
+// dim of size > 1, as made by expand): writing to it in place has no defined result.
+void check_writable(const Tensor& self, std::string_view op) {
+  for (std::int64_t d = 0; d < self.dim(); ++d)
+    NABLA_CHECK(self.strides()[d] != 0 || self.shape()[d] <= 1, op,
+                "cannot write in place into a broadcast (stride-0) view of shape ", self.shape(),
+                " and strides ", self.strides());
+}
+
+// Returns `src` unless it views self's storage with a different layout, in
+// which case a copy: map_into reads and writes element by element, so a
+// partially overlapping input (e.g. x.add_(x transposed)) would read values
+// already overwritten.
+Tensor unaliased(const Tensor& self, const Tensor& src) {
+  const bool same_view = src.offset() == self.offset() && src.strides() == self.strides() &&
+                         src.shape() == self.shape();
+  return src.shares_storage(self) && !same_view ? src.clone() : src;
+}
+
 // Checks that `other` broadcasts to `self` without changing its shape, and
 // returns it converted to self's dtype.
 Tensor operand(const Tensor& self, const Tensor& other, std::string_view op) {
   check_defined(self, op);
   check_defined(other, op);
+  check_writable(self, op);
   const Shape b = broadcast_shapes(self.shape(), other.shape(), op);
   NABLA_CHECK(b == self.shape(), op, "cannot write a result of shape ", b,
               " into a tensor of shape ", self.shape());
-  return other.to(self.dtype());
+  return unaliased(self, other.to(self.dtype()));
+}
+
+// Integer tensors would silently truncate a fractional scalar (x.mul_(0.5) on
+// i64 would multiply by 0), so that is an error, as in PyTorch.
+void check_scalar(const Tensor& self, double value, std::string_view op) {
+  NABLA_CHECK(is_floating(self.dtype()) || value == std::trunc(value), op, "value ", value,
+              " is not an integer, and the tensor has dtype ", self.dtype());
 }
 
 // self[i] = f(self[i], value), with value converted to the element type first
@@ -27,9 +54,12 @@ Tensor operand(const Tensor& self, const Tensor& other, std::string_view op) {
 template <class F>
 Tensor& apply_scalar(Tensor& self, double value, std::string_view op, F f) {
   check_defined(self, op);
+  check_writable(self, op);
+  check_scalar(self, value, op);
   dispatch(self.dtype(), [&]<class T>() {
     const T v = static_cast<T>(value);
-    detail::map_into<T, T>(self, [&](T x) { return static_cast<T>(f(x, v)); }, self);
+    detail::map_into<T, T>(
+        self, [&](T x) { return static_cast<T>(f(x, v)); }, self);
   });
   return self;
 }
@@ -38,7 +68,8 @@ template <class F>
 Tensor& apply_binary(Tensor& self, const Tensor& other, std::string_view op, F f) {
   const Tensor o = operand(self, other, op);
   dispatch(self.dtype(), [&]<class T>() {
-    detail::map_into<T, T, T>(self, [&](T x, T y) { return static_cast<T>(f(x, y)); }, self, o);
+    detail::map_into<T, T, T>(
+        self, [&](T x, T y) { return static_cast<T>(f(x, y)); }, self, o);
   });
   return self;
 }
@@ -66,12 +97,15 @@ Tensor& Tensor::zero_() {
 Tensor& Tensor::copy_(const Tensor& src) {
   check_defined(*this, "copy_");
   check_defined(src, "copy_");
+  check_writable(*this, "copy_");
   const Shape b = broadcast_shapes(shape_, src.shape(), "copy_");
   NABLA_CHECK(b == shape_, "copy_", "cannot copy a tensor of shape ", src.shape(),
               " into one of shape ", shape_);
+  const Tensor from = unaliased(*this, src);
   dispatch(dtype_, [&]<class O>() {
     dispatch(src.dtype(), [&]<class I>() {
-      detail::map_into<O, I>(*this, [](I x) { return static_cast<O>(x); }, src);
+      detail::map_into<O, I>(
+          *this, [](I x) { return static_cast<O>(x); }, from);
     });
   });
   return *this;
@@ -79,6 +113,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
   if (alpha == 1.0) return apply_binary(*this, other, "add_", [](auto x, auto y) { return x + y; });
+  check_scalar(*this, alpha, "add_");
   return dispatch(dtype_, [&]<class T>() -> Tensor& {
     const T a = static_cast<T>(alpha);
     return apply_binary(*this, other, "add_", [a](T x, T y) { return x + a * y; });
@@ -112,6 +147,7 @@ Tensor& Tensor::div_(double value) {
 Tensor& Tensor::clamp_(double min, double max) {
   NABLA_CHECK(!(min > max), "clamp_", "min ", min, " is greater than max ", max);
   NABLA_CHECK(!std::isnan(min) && !std::isnan(max), "clamp_", "bounds must not be NaN");
+  check_scalar(*this, min, "clamp_");
   const double lo = min;
   return apply_scalar(*this, max, "clamp_", [lo](auto x, auto hi) {
     using T = decltype(x);
@@ -127,6 +163,7 @@ Tensor& Tensor::neg_() {
 }
 
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, double value) {
+  check_scalar(*this, value, "addcmul_");
   const Tensor ta = operand(*this, a, "addcmul_");
   const Tensor tb = operand(*this, b, "addcmul_");
   dispatch(dtype_, [&]<class T>() {

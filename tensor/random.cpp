@@ -156,12 +156,13 @@ Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape, Generato
   NABLA_CHECK(low < high, "randint", "empty range [", low, ", ", high, ")");
   Tensor t = empty(shape, DType::i64);
   auto* p = t.data<std::int64_t>();
-  const auto range = static_cast<std::uint64_t>(high - low);
+  // Subtract in unsigned arithmetic: high - low overflows int64 for very wide ranges.
+  const std::uint64_t range = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
   // 64 random bits per value; the modulo bias is below 2^-40 for ranges under 2^24.
   fill_blocks<2>(gen, t.numel(), [&](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
     for (std::int64_t j = 0; j < k; ++j) {
       const std::uint64_t x = (std::uint64_t{r[2 * j]} << 32) | r[2 * j + 1];
-      p[i + j] = low + static_cast<std::int64_t>(x % range);
+      p[i + j] = static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + x % range);
     }
   });
   return t;

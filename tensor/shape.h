@@ -26,8 +26,28 @@ class Shape : public boost::container::small_vector<std::int64_t, kMaxRank> {
   template <class It>
   Shape(It first, It last) : Base(first, last) {}
 
+  // GCC 12 false positive: when a copy or move is inlined where the size is not
+  // bounded (e.g. `return out;` in broadcast_shapes), it warns that
+  // small_vector's memmove from the 64-byte inline buffer may read more than 64
+  // bytes, a path that cannot run (more than 8 elements live on the heap).
+  // The special members are spelled out only to scope the suppression to them;
+  // GCC honours a pragma anywhere on the inlining chain.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+  Shape(const Shape&) = default;
+  Shape(Shape&&) = default;
+  Shape& operator=(const Shape&) = default;
+  Shape& operator=(Shape&&) = default;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
   /// Number of dimensions.
-  std::int64_t rank() const { return static_cast<std::int64_t>(size()); }
+  std::int64_t rank() const {
+    return static_cast<std::int64_t>(size());
+  }
 };
 
 /// Strides are measured in elements and stored like shapes.

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "tensor/dispatch.h"
 #include "tensor/iterate.h"
@@ -12,12 +13,20 @@ Tensor::Tensor(const Shape& shape, DType dtype)
     : shape_(shape), strides_(contiguous_strides(shape)), dtype_(dtype) {
   check_shape(shape, "empty");
   numel_ = nabla::numel(shape);
+  NABLA_CHECK(numel_ <= std::numeric_limits<std::int64_t>::max() / 8, "empty", "shape ", shape,
+              " is too large to allocate");
   storage_ = std::make_shared<Storage>(static_cast<std::size_t>(numel_) * size_of(dtype));
 }
 
-Tensor::Tensor(std::shared_ptr<Storage> storage, const Shape& shape, const Strides& strides,
-               std::int64_t offset, DType dtype)
-    : storage_(std::move(storage)), shape_(shape), strides_(strides), offset_(offset),
+Tensor::Tensor(std::shared_ptr<Storage> storage,
+               const Shape& shape,
+               const Strides& strides,
+               std::int64_t offset,
+               DType dtype)
+    : storage_(std::move(storage)),
+      shape_(shape),
+      strides_(strides),
+      offset_(offset),
       dtype_(dtype) {
   NABLA_CHECK(storage_ != nullptr, "as_strided", "no storage");
   check_shape(shape, "as_strided");
@@ -27,21 +36,30 @@ Tensor::Tensor(std::shared_ptr<Storage> storage, const Shape& shape, const Strid
   NABLA_CHECK(offset >= 0, "as_strided", "negative offset ", offset);
   if (numel_ > 0) {
     std::int64_t last = offset;
+    bool overflow = false;
     for (std::size_t d = 0; d < shape.size(); ++d) {
       NABLA_CHECK(strides[d] >= 0, "as_strided", "negative stride in ", strides);
-      last += (shape[d] - 1) * strides[d];
+      // A wrapped-around sum could pass the bounds check below and let reads escape the buffer.
+      std::int64_t reach = 0;
+      overflow = overflow || __builtin_mul_overflow(shape[d] - 1, strides[d], &reach) ||
+                 __builtin_add_overflow(last, reach, &last);
     }
     const auto capacity = static_cast<std::int64_t>(storage_->nbytes() / size_of(dtype));
+    NABLA_CHECK(!overflow, "as_strided", "view of shape ", shape, ", strides ", strides,
+                " and offset ", offset, " reaches beyond 2^63 elements");
     NABLA_CHECK(last < capacity, "as_strided", "view of shape ", shape, ", strides ", strides,
                 " and offset ", offset, " reaches element ", last, " of a storage of ", capacity);
   }
 }
 
 std::int64_t Tensor::size(std::int64_t d) const {
+  // normalize_dim accepts dim 0 for rank 0 (for reductions); here it would index past the end.
+  NABLA_CHECK(dim() > 0, "size", "a rank-0 tensor has no dimension ", d);
   return shape_[normalize_dim(d, dim(), "size")];
 }
 
 std::int64_t Tensor::stride(std::int64_t d) const {
+  NABLA_CHECK(dim() > 0, "stride", "a rank-0 tensor has no dimension ", d);
   return strides_[normalize_dim(d, dim(), "stride")];
 }
 
@@ -87,8 +105,8 @@ Tensor Tensor::to(DType dtype) const {
 template <class T>
 T Tensor::item() const {
   check_defined(*this, "item");
-  NABLA_CHECK(numel_ == 1, "item", "expected a tensor with one element, got shape ", shape_,
-              " (", numel_, " elements)");
+  NABLA_CHECK(numel_ == 1, "item", "expected a tensor with one element, got shape ", shape_, " (",
+              numel_, " elements)");
   return dispatch(dtype_, [&]<class S>() { return static_cast<T>(*static_cast<S*>(raw_data())); });
 }
 
@@ -116,7 +134,9 @@ Tensor empty(const Shape& shape, DType dtype) {
   return Tensor(shape, dtype);
 }
 
-Tensor as_strided(const Tensor& t, const Shape& shape, const Strides& strides,
+Tensor as_strided(const Tensor& t,
+                  const Shape& shape,
+                  const Strides& strides,
                   std::int64_t offset) {
   check_defined(t, "as_strided");
   return Tensor(t.storage(), shape, strides, offset, t.dtype());
@@ -131,8 +151,7 @@ namespace detail {
 Strides broadcast_strides(const Tensor& t, const Shape& shape) {
   const std::int64_t lead = shape.rank() - t.dim();
   Strides s(shape.size(), 0);
-  for (std::int64_t d = 0; d < t.dim(); ++d)
-    s[lead + d] = t.shape()[d] == 1 ? 0 : t.strides()[d];
+  for (std::int64_t d = 0; d < t.dim(); ++d) s[lead + d] = t.shape()[d] == 1 ? 0 : t.strides()[d];
   return s;
 }
 

@@ -1,0 +1,94 @@
+// Tests of parallel_for: the sub-ranges cover the range exactly once with any
+// thread count, and set_num_threads validates its argument.
+#include "tensor/parallel.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/error.h"
+
+namespace nabla {
+namespace {
+
+// Restores the kernel thread count when a test ends, even on failure.
+class ThreadCountGuard {
+ public:
+  ThreadCountGuard() : saved_(get_num_threads()) {}
+  ~ThreadCountGuard() { set_num_threads(saved_); }
+
+ private:
+  int saved_;
+};
+
+// Runs parallel_for over [begin, end) and returns how often each index was visited.
+std::vector<int> visits(std::int64_t begin, std::int64_t end, std::int64_t grain) {
+  std::vector<std::atomic<int>> count(static_cast<std::size_t>(end > begin ? end - begin : 0));
+  std::atomic<bool> bad_range{false};
+  parallel_for(begin, end, grain, [&](std::int64_t b, std::int64_t e) {
+    if (b < begin || e > end || b >= e) bad_range = true;
+    for (std::int64_t i = b; i < e; ++i) count[static_cast<std::size_t>(i - begin)]++;
+  });
+  EXPECT_FALSE(bad_range.load());
+  std::vector<int> out;
+  for (const auto& c : count) out.push_back(c.load());
+  return out;
+}
+
+TEST(ParallelFor, CoversRangeExactlyOnceWithOneAndTwoThreads) {
+  ThreadCountGuard guard;
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    EXPECT_EQ(get_num_threads(), threads);
+    for (std::int64_t n : {1, 7, 100, 100001}) {
+      const std::vector<int> v = visits(5, 5 + n, 16);
+      EXPECT_EQ(v, std::vector<int>(static_cast<std::size_t>(n), 1))
+          << threads << " threads, n " << n;
+    }
+  }
+}
+
+TEST(ParallelFor, SplitsLargeRangesAcrossThreads) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  std::atomic<int> calls{0};
+  parallel_for(0, 1000, 100, [&](std::int64_t, std::int64_t) { ++calls; });
+  // Two threads, each with one sub-range.
+  EXPECT_EQ(calls.load(), 2);
+  calls = 0;
+  // At or below the grain, the range runs in one call on this thread.
+  parallel_for(0, 100, 100, [&](std::int64_t b, std::int64_t e) {
+    ++calls;
+    EXPECT_EQ(b, 0);
+    EXPECT_EQ(e, 100);
+  });
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(ParallelFor, EmptyRangeCallsNothing) {
+  int calls = 0;
+  parallel_for(3, 3, 1, [&](std::int64_t, std::int64_t) { ++calls; });
+  parallel_for(5, 2, 1, [&](std::int64_t, std::int64_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(ParallelFor, SetNumThreadsRejectsLessThanOne) {
+  ThreadCountGuard guard;
+  for (int n : {0, -3}) {
+    try {
+      set_num_threads(n);
+      ADD_FAILURE() << "expected an error for " << n;
+    } catch (const Error& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("set_num_threads"));
+      EXPECT_THAT(e.what(), ::testing::HasSubstr(std::to_string(n)));
+    }
+  }
+  EXPECT_GE(get_num_threads(), 1);
+}
+
+}  // namespace
+}  // namespace nabla
