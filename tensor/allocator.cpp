@@ -25,6 +25,13 @@ std::size_t round_size(std::size_t nbytes) {
   return (nbytes + unit - 1) / unit * unit;
 }
 
+// Set when the calling thread's cache has been destroyed at thread exit. A
+// tensor that outlives it (a static or an earlier-constructed thread_local, both
+// destroyed after the cache) must then bypass the cache instead of touching a
+// dead object. A bool is trivially destructible, so it stays readable until
+// the thread is gone.
+thread_local bool cache_destroyed = false;
+
 struct ThreadCache {
   std::unordered_map<std::size_t, std::vector<void*>> free_lists;
   AllocatorStats stats;
@@ -35,12 +42,17 @@ struct ThreadCache {
     free_lists.clear();
     stats.cached_bytes = 0;
   }
-  ~ThreadCache() { release_all(); }
+  ~ThreadCache() {
+    release_all();
+    cache_destroyed = true;
+  }
 };
 
-ThreadCache& cache() {
+// The calling thread's cache, or null once it has been destroyed.
+ThreadCache* cache() {
+  if (cache_destroyed) return nullptr;
   thread_local ThreadCache c;
-  return c;
+  return &c;
 }
 
 }  // namespace
@@ -50,7 +62,13 @@ void* allocate_buffer(std::size_t nbytes) {
   NABLA_CHECK(nbytes <= std::numeric_limits<std::size_t>::max() / 2, "allocate",
               "out of memory allocating ", nbytes, " bytes");
   const std::size_t size = round_size(nbytes);
-  ThreadCache& c = cache();
+  ThreadCache* cp = cache();
+  if (cp == nullptr) {
+    void* p = std::aligned_alloc(kBufferAlignment, size);
+    NABLA_CHECK(p != nullptr, "allocate", "out of memory allocating ", nbytes, " bytes");
+    return p;
+  }
+  ThreadCache& c = *cp;
   auto it = c.free_lists.find(size);
   if (it != c.free_lists.end() && !it->second.empty()) {
     void* p = it->second.back();
@@ -73,7 +91,12 @@ void* allocate_buffer(std::size_t nbytes) {
 void free_buffer(void* ptr, std::size_t nbytes) noexcept {
   if (ptr == nullptr) return;
   const std::size_t size = round_size(nbytes);
-  ThreadCache& c = cache();
+  ThreadCache* cp = cache();
+  if (cp == nullptr) {
+    std::free(ptr);
+    return;
+  }
+  ThreadCache& c = *cp;
   if (c.stats.cached_bytes + size > kMaxCachedBytes) {
     std::free(ptr);
     return;
@@ -87,11 +110,12 @@ void free_buffer(void* ptr, std::size_t nbytes) noexcept {
 }
 
 AllocatorStats allocator_stats() {
-  return cache().stats;
+  const ThreadCache* c = cache();
+  return c ? c->stats : AllocatorStats{};
 }
 
 void empty_cache() {
-  cache().release_all();
+  if (ThreadCache* c = cache()) c->release_all();
 }
 
 }  // namespace nabla

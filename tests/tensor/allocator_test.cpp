@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tensor/factory.h"
@@ -80,6 +81,19 @@ TEST(Allocator, BufferIsWritableToItsFullSize) {
   EXPECT_EQ(p[n - 1], 0xab);
   free_buffer(p, n);
   free_buffer(nullptr, 16);  // a no-op
+}
+
+TEST(Allocator, TensorOutlivingItsThreadsCacheIsFreedSafely) {
+  // `holder` is constructed before the thread's cache, so it is destroyed after
+  // it at thread exit; its buffer must then go straight back to the system.
+  std::thread worker([] {
+    thread_local Tensor holder;
+    Tensor first = empty({100});  // creates this thread's cache
+    holder = empty({200});
+    holder.fill_(1);
+    EXPECT_EQ(holder.to_vector<float>().back(), 1.0f);
+  });
+  worker.join();
 }
 
 TEST(Allocator, ImpossibleSizeThrows) {
