@@ -10,16 +10,15 @@
 namespace nabla {
 
 std::int64_t numel(const Shape& shape) {
+  for (std::int64_t s : shape) NABLA_CHECK(s >= 0, "numel", "negative size in shape ", shape);
+  // A zero anywhere makes the product 0, even after an overflowing prefix.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;
   std::int64_t n = 1;
-  bool overflow = false;
   for (std::int64_t s : shape) {
-    NABLA_CHECK(s >= 0, "numel", "negative size in shape ", shape);
-    // Keep checking after an overflow: a later 0 makes the product 0 again.
-    if (s == 0) return 0;
-    overflow = overflow || n > std::numeric_limits<std::int64_t>::max() / s;
-    if (!overflow) n *= s;
+    NABLA_CHECK(n <= std::numeric_limits<std::int64_t>::max() / s, "numel", "shape ", shape,
+                " has more than 2^63 elements");
+    n *= s;
   }
-  NABLA_CHECK(!overflow, "numel", "shape ", shape, " has more than 2^63 elements");
   return n;
 }
 

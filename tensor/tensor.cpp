@@ -115,7 +115,7 @@ std::vector<T> Tensor::to_vector() const {
   check_defined(*this, "to_vector");
   std::vector<T> v(static_cast<std::size_t>(numel_));
   if (numel_ == 0) return v;
-  // Wrap the vector's memory in a tensor view and let copy_ convert the elements.
+  // copy_ converts and follows strides into a contiguous buffer of T, then one memcpy.
   Tensor dst = empty(shape_, dtype_of<T>());
   dst.copy_(*this);
   std::memcpy(v.data(), dst.raw_data(), v.size() * sizeof(T));

@@ -36,6 +36,14 @@ TEST(Shape, NumelIsTheProductOfSizes) {
 
 TEST(Shape, NumelRejectsNegativeSizes) {
   expect_error([] { numel(Shape{2, -1}); }, {"numel", "[2, -1]"});
+  expect_error([] { numel(Shape{0, -1}); }, {"numel", "[0, -1]"});
+}
+
+TEST(Shape, NumelOverflowThrows) {
+  const std::int64_t big = std::int64_t{1} << 40;
+  expect_error([&] { numel(Shape{big, big}); }, {"numel", "2^63"});
+  // A zero anywhere makes the product 0, even after an overflowing prefix.
+  EXPECT_EQ(numel(Shape{big, big, 0}), 0);
 }
 
 TEST(Shape, RankCountsDimensions) {
