@@ -43,10 +43,13 @@ Tensor operand(const Tensor& self, const Tensor& other, std::string_view op) {
 }
 
 // Integer tensors would silently truncate a fractional scalar (x.mul_(0.5) on
-// i64 would multiply by 0), so that is an error, as in PyTorch.
+// i64 would multiply by 0), so that is an error, as in PyTorch; so is a value
+// outside int64, whose conversion is undefined.
+constexpr double kInt64Limit = 9.2e18;  // just inside +-2^63
 void check_scalar(const Tensor& self, double value, std::string_view op) {
-  NABLA_CHECK(is_floating(self.dtype()) || value == std::trunc(value), op, "value ", value,
-              " is not an integer, and the tensor has dtype ", self.dtype());
+  NABLA_CHECK(
+      is_floating(self.dtype()) || (value == std::trunc(value) && std::abs(value) <= kInt64Limit),
+      op, "value ", value, " is not an int64 integer, and the tensor has dtype ", self.dtype());
 }
 
 // self[i] = f(self[i], value), with value converted to the element type first
@@ -147,6 +150,11 @@ Tensor& Tensor::div_(double value) {
 Tensor& Tensor::clamp_(double min, double max) {
   NABLA_CHECK(!(min > max), "clamp_", "min ", min, " is greater than max ", max);
   NABLA_CHECK(!std::isnan(min) && !std::isnan(max), "clamp_", "bounds must not be NaN");
+  // An integer tensor is clamped to an infinite or huge bound as to the int64 limit.
+  if (!is_floating(dtype_)) {
+    min = std::clamp(min, -kInt64Limit, kInt64Limit);
+    max = std::clamp(max, -kInt64Limit, kInt64Limit);
+  }
   check_scalar(*this, min, "clamp_");
   const double lo = min;
   return apply_scalar(*this, max, "clamp_", [lo](auto x, auto hi) {

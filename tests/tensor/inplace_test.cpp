@@ -131,6 +131,14 @@ TEST(InPlace, FractionalScalarOnI64Throws) {
   expect_error([&] { i.mul_(0.5); }, {"mul_", "0.5", "i64"});
   expect_error([&] { i.add_(i, 0.5); }, {"add_", "0.5"});
   expect_error([&] { i.clamp_(0.5, 3); }, {"clamp_", "0.5"});
+  expect_error([&] { i.add_(1e30); }, {"add_", "int64"});
+  expect_error([&] { i.add_(INFINITY); }, {"add_", "inf"});
+  // Clamping to an infinite bound means no bound on that side.
+  Tensor j = tensor({-5, 1, 9}, DType::i64);
+  j.clamp_(0, INFINITY);
+  EXPECT_EQ(j.to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 1, 9}));
+  j.clamp_(-INFINITY, 4);
+  EXPECT_EQ(j.to_vector<std::int64_t>(), (std::vector<std::int64_t>{0, 1, 4}));
   i.mul_(3.0);  // integral values are fine
   EXPECT_EQ(i.to_vector<std::int64_t>(), (std::vector<std::int64_t>{12, 27}));
 }
