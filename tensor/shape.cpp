@@ -27,7 +27,10 @@ Strides contiguous_strides(const Shape& shape) {
   std::int64_t stride = 1;
   for (std::int64_t d = shape.rank() - 1; d >= 0; --d) {
     strides[d] = stride;
-    stride *= std::max<std::int64_t>(shape[d], 1);
+    // The outermost size never enters a stride. A zero-size tensor may have
+    // sizes whose product overflows; its strides address nothing, so saturate.
+    if (d > 0 && __builtin_mul_overflow(stride, std::max<std::int64_t>(shape[d], 1), &stride))
+      stride = std::numeric_limits<std::int64_t>::max();
   }
   return strides;
 }

@@ -10,9 +10,11 @@
 namespace nabla {
 
 Tensor::Tensor(const Shape& shape, DType dtype)
-    : shape_(shape), strides_(contiguous_strides(shape)), dtype_(dtype) {
+    : shape_(shape), dtype_(dtype) {
   check_shape(shape, "empty");
+  // numel() rejects element counts beyond int64, so the strides below cannot overflow.
   numel_ = nabla::numel(shape);
+  strides_ = contiguous_strides(shape);
   NABLA_CHECK(numel_ <= std::numeric_limits<std::int64_t>::max() / 8, "empty", "shape ", shape,
               " is too large to allocate");
   storage_ = std::make_shared<Storage>(static_cast<std::size_t>(numel_) * size_of(dtype));

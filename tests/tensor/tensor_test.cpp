@@ -245,3 +245,16 @@ TEST(Tensor, EmptyFactoryRejectsBadShapes) {
 
 }  // namespace
 }  // namespace nabla
+
+namespace nabla {
+namespace {
+
+TEST(Tensor, ZeroSizeTensorWithHugeSizesHasNoOverflow) {
+  const Tensor t = empty({0, std::int64_t{1} << 40, std::int64_t{1} << 40});
+  EXPECT_EQ(t.numel(), 0);
+  EXPECT_EQ(t.stride(2), 1);
+  EXPECT_EQ(t.stride(1), std::int64_t{1} << 40);
+}
+
+}  // namespace
+}  // namespace nabla
