@@ -26,8 +26,8 @@ int main() {
 
   // Views share storage: a transpose is a stride swap, not a copy.
   const Tensor xt = transpose(x, 0, 1);
-  std::cout << "x^T = " << xt << " (shares storage: " << std::boolalpha
-            << xt.shares_storage(x) << ", contiguous: " << xt.is_contiguous() << ")\n";
+  std::cout << "x^T = " << xt << " (shares storage: " << std::boolalpha << xt.shares_storage(x)
+            << ", contiguous: " << xt.is_contiguous() << ")\n";
   std::cout << "x^T x = " << matmul(xt, x) << '\n';
 
   // Reductions with keepdim and argmax.

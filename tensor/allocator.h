@@ -21,9 +21,9 @@ void free_buffer(void* ptr, std::size_t nbytes) noexcept;
 
 /// Counters of the calling thread's cache.
 struct AllocatorStats {
-  std::int64_t cache_hits = 0;     ///< allocations served from the cache
-  std::int64_t cache_misses = 0;   ///< allocations that went to the system
-  std::size_t cached_bytes = 0;    ///< bytes held in free lists right now
+  std::int64_t cache_hits = 0;    ///< allocations served from the cache
+  std::int64_t cache_misses = 0;  ///< allocations that went to the system
+  std::size_t cached_bytes = 0;   ///< bytes held in free lists right now
 };
 
 /// Returns the calling thread's allocator counters.

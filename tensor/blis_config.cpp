@@ -102,8 +102,10 @@ const ArchEntry* detect(std::string& why) {
   const unsigned model = ((eax >> 4) & 0xf) | ((eax >> 12) & 0xf0);
   const ArchEntry* pick = nullptr;
   if (__builtin_cpu_is("amd")) {
-    if (family >= 0x19) pick = find_arch("zen3");
-    else if (family == 0x17) pick = find_arch(model >= 0x30 ? "zen2" : "zen");
+    if (family >= 0x19)
+      pick = find_arch("zen3");
+    else if (family == 0x17)
+      pick = find_arch(model >= 0x30 ? "zen2" : "zen");
   }
   if (pick == nullptr) pick = find_arch("haswell");
   if (pick != nullptr) why = "auto: avx2/fma";
@@ -122,8 +124,10 @@ void choose_arch() {
     const ArchEntry* entry = nullptr;
     char* end = nullptr;
     const long id = std::strtol(user, &end, 10);
-    if (end != user && *end == '\0') entry = find_arch(static_cast<int>(id));
-    else entry = find_arch(value);
+    if (end != user && *end == '\0')
+      entry = find_arch(static_cast<int>(id));
+    else
+      entry = find_arch(value);
     NABLA_CHECK(entry != nullptr, "blis", "BLIS_ARCH_TYPE=", value,
                 " names no kernel configuration of this BLIS build (known: ", known_archs(), ")");
     // BLIS 0.9.0 reads a name as 0, so a name is rewritten as its number.

@@ -14,9 +14,12 @@ namespace nabla {
 template <class F>
 decltype(auto) dispatch(DType dtype, F&& f) {
   switch (dtype) {
-    case DType::f64: return f.template operator()<double>();
-    case DType::i64: return f.template operator()<std::int64_t>();
-    case DType::f32: break;
+    case DType::f64:
+      return f.template operator()<double>();
+    case DType::i64:
+      return f.template operator()<std::int64_t>();
+    case DType::f32:
+      break;
   }
   return f.template operator()<float>();
 }

@@ -34,7 +34,8 @@ template <class... Parts>
 
 /// Throws nabla::Error("op: <parts...>") unless `cond` holds. The parts are
 /// streamed with operator<<, so shapes and dtypes print readably.
-#define NABLA_CHECK(cond, op, ...)                                          \
-  do {                                                                      \
-    if (!(cond)) [[unlikely]] ::nabla::detail::throw_error(op, __VA_ARGS__); \
+#define NABLA_CHECK(cond, op, ...)                   \
+  do {                                               \
+    if (!(cond)) [[unlikely]]                        \
+      ::nabla::detail::throw_error(op, __VA_ARGS__); \
   } while (0)

@@ -32,8 +32,7 @@ void coalesce(Shape& shape, std::array<Strides, N>& strides) {
   for (std::size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;
     bool merge = !s.empty();
-    for (std::size_t k = 0; k < N && merge; ++k)
-      merge = st[k].back() == strides[k][d] * shape[d];
+    for (std::size_t k = 0; k < N && merge; ++k) merge = st[k].back() == strides[k][d] * shape[d];
     if (merge) {
       s.back() *= shape[d];
       for (std::size_t k = 0; k < N; ++k) st[k].back() = strides[k][d];
@@ -53,13 +52,17 @@ void coalesce(Shape& shape, std::array<Strides, N>& strides) {
 // Picks ptr[i] for a strided input, or the hoisted value for a broadcast one.
 template <bool kScalar, class T>
 inline auto hoist(const T* p) {
-  if constexpr (kScalar) return *p;
-  else return p;
+  if constexpr (kScalar)
+    return *p;
+  else
+    return p;
 }
 template <bool kScalar, class V>
 inline auto pick(const V& v, std::int64_t i) {
-  if constexpr (kScalar) return v;
-  else return v[i];
+  if constexpr (kScalar)
+    return v;
+  else
+    return v[i];
 }
 
 // Row kernel for unit-stride output, each input unit-stride (bit clear in
@@ -67,26 +70,38 @@ inline auto pick(const V& v, std::int64_t i) {
 template <unsigned Mask, class O, class F, class Ptrs, std::size_t... K>
 void row_fast(F& f, O* o, const Ptrs& in, std::int64_t n, std::index_sequence<K...>) {
   [[maybe_unused]] auto v = std::make_tuple(hoist<((Mask >> K) & 1u) != 0>(std::get<K>(in))...);
-  for (std::int64_t i = 0; i < n; ++i) o[i] = f(pick<((Mask >> K) & 1u) != 0>(std::get<K>(v), i)...);
+  for (std::int64_t i = 0; i < n; ++i)
+    o[i] = f(pick<((Mask >> K) & 1u) != 0>(std::get<K>(v), i)...);
 }
 
 template <class O, class F, class Ptrs, std::size_t... K>
-void row_strided(F& f, O* o, std::int64_t so, const Ptrs& in, const std::int64_t* si,
-                 std::int64_t n, std::index_sequence<K...>) {
+void row_strided(F& f,
+                 O* o,
+                 std::int64_t so,
+                 const Ptrs& in,
+                 const std::int64_t* si,
+                 std::int64_t n,
+                 std::index_sequence<K...>) {
   for (std::int64_t i = 0; i < n; ++i) o[i * so] = f(std::get<K>(in)[i * si[K]]...);
 }
 
 template <class O, class F, class Ptrs, std::size_t M, std::size_t... Masks>
-void row_dispatch(F& f, O* o, std::int64_t so, const Ptrs& in,
-                  const std::array<std::int64_t, M>& si, std::int64_t n,
+void row_dispatch(F& f,
+                  O* o,
+                  std::int64_t so,
+                  const Ptrs& in,
+                  const std::array<std::int64_t, M>& si,
+                  std::int64_t n,
                   std::index_sequence<Masks...>) {
   constexpr auto seq = std::make_index_sequence<M>{};
   if (so == 1) {
     unsigned mask = 0;
     bool fast = true;
     for (std::size_t k = 0; k < M; ++k) {
-      if (si[k] == 0) mask |= 1u << k;
-      else fast = fast && si[k] == 1;
+      if (si[k] == 0)
+        mask |= 1u << k;
+      else
+        fast = fast && si[k] == 1;
     }
     if (fast) {
       // One case per mask; the fold stops at the matching one.
@@ -129,7 +144,8 @@ void map_into(const Tensor& out, F f, const std::conditional_t<true, Tensor, I>&
         for (std::size_t k = 0; k < N; ++k) off[k] += idx[d] * strides[k][d];
       auto in = [&]<std::size_t... K>(std::index_sequence<K...>) {
         return std::tuple<const I*...>{(std::get<K>(in_base) + off[K + 1])...};
-      }(std::make_index_sequence<M>{});
+      }
+      (std::make_index_sequence<M>{});
       row_dispatch<O>(f, out_base + off[0], strides[0].back(), in, inner_in, n,
                       std::make_index_sequence<(1u << M)>{});
       begin += n;

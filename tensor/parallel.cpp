@@ -35,8 +35,7 @@ int get_num_threads() {
 
 namespace detail {
 
-void parallel_run(std::int64_t begin, std::int64_t end, std::int64_t grain, RangeFn fn,
-                  void* ctx) {
+void parallel_run(std::int64_t begin, std::int64_t end, std::int64_t grain, RangeFn fn, void* ctx) {
   const std::int64_t n = end - begin;
   const std::int64_t max_chunks = std::max<std::int64_t>(1, n / std::max<std::int64_t>(grain, 1));
   const int threads = static_cast<int>(std::min<std::int64_t>(get_num_threads(), max_chunks));

@@ -9,8 +9,7 @@
 
 namespace nabla {
 
-Tensor::Tensor(const Shape& shape, DType dtype)
-    : shape_(shape), dtype_(dtype) {
+Tensor::Tensor(const Shape& shape, DType dtype) : shape_(shape), dtype_(dtype) {
   check_shape(shape, "empty");
   // numel() rejects element counts beyond int64, so the strides below cannot overflow.
   numel_ = nabla::numel(shape);

@@ -25,8 +25,11 @@ class Tensor {
   Tensor(const Shape& shape, DType dtype);
 
   /// A view onto `storage`. Throws when the view would reach outside it.
-  Tensor(std::shared_ptr<Storage> storage, const Shape& shape, const Strides& strides,
-         std::int64_t offset, DType dtype);
+  Tensor(std::shared_ptr<Storage> storage,
+         const Shape& shape,
+         const Strides& strides,
+         std::int64_t offset,
+         DType dtype);
 
   bool defined() const { return storage_ != nullptr; }
   const Shape& shape() const { return shape_; }
@@ -111,8 +114,7 @@ Tensor empty(const Shape& shape, DType dtype = DType::f32);
 
 /// A view onto `t`'s storage with the given sizes, strides and offset (in
 /// elements). Throws when it would reach outside the storage.
-Tensor as_strided(const Tensor& t, const Shape& shape, const Strides& strides,
-                  std::int64_t offset);
+Tensor as_strided(const Tensor& t, const Shape& shape, const Strides& strides, std::int64_t offset);
 
 /// Throws "op: undefined tensor" when `t` is undefined.
 void check_defined(const Tensor& t, std::string_view op);

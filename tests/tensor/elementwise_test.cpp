@@ -15,24 +15,17 @@
 
 #include "tensor/factory.h"
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
+
+using testing::expect_error;
 
 using ::testing::HasSubstr;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Runs `f` and checks it throws nabla::Error whose message contains every
-// string of `parts` (the first is the op name).
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error containing '" << parts.front() << "'";
-  } catch (const Error& e) {
-    for (const std::string& p : parts) EXPECT_THAT(e.what(), HasSubstr(p));
-  }
-}
 
 std::vector<double> values(const Tensor& t) {
   return t.to_vector<double>();

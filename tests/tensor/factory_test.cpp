@@ -11,20 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::expect_error;
 
-// Runs `f` and checks it throws nabla::Error whose message contains every part.
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error containing '" << parts.front() << "'";
-  } catch (const Error& e) {
-    for (const std::string& p : parts) EXPECT_THAT(e.what(), HasSubstr(p));
-  }
-}
+using ::testing::HasSubstr;
 
 TEST(Factory, ZerosOnesFullInEveryDtype) {
   for (DType dt : {DType::f32, DType::f64, DType::i64}) {

@@ -16,21 +16,14 @@
 #include "tensor/factory.h"
 #include "tensor/parallel.h"
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::expect_error;
 
-// Runs f and expects a nabla::Error whose message contains `part`.
-template <class F>
-void expect_error(F f, const std::string& part) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error containing \"" << part << "\"";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr(part));
-  }
-}
+using ::testing::HasSubstr;
 
 // A [rows, cols] tensor with small integer entries ((5 i + 3 j + seed) % 9) - 4,
 // so f32 products are exact.

@@ -13,21 +13,14 @@
 
 #include "tensor/factory.h"
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::expect_error;
 
-// Runs f and expects a nabla::Error whose message contains `part`.
-template <class F>
-void expect_error(F f, const std::string& part) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error containing \"" << part << "\"";
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr(part));
-  }
-}
+using ::testing::HasSubstr;
 
 std::vector<double> values(const Tensor& t) {
   return t.to_vector<double>();

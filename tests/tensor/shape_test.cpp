@@ -12,20 +12,14 @@
 
 #include "tensor/error.h"
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::expect_error;
 
-// Runs `f` and checks it throws nabla::Error whose message contains every part.
-void expect_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error containing '" << parts.front() << "'";
-  } catch (const Error& e) {
-    for (const std::string& p : parts) EXPECT_THAT(e.what(), HasSubstr(p));
-  }
-}
+using ::testing::HasSubstr;
 
 TEST(Shape, NumelIsTheProductOfSizes) {
   EXPECT_EQ(numel(Shape{}), 1);
