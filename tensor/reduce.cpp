@@ -34,9 +34,12 @@
 #include "tensor/factory.h"
 #include "tensor/iterate.h"
 #include "tensor/parallel.h"
+#include "tensor/vec_math.h"
 
 namespace nabla {
 namespace {
+
+using detail::exp_t;
 
 // Independent accumulators per row: enough to fill several SIMD registers of
 // doubles, so the adds pipeline instead of waiting on one another.
@@ -46,44 +49,6 @@ constexpr std::int64_t kTile = 1024;
 // Partial results of a reduction split across threads: a fixed count per
 // length (not per thread), so the summation order does not depend on threads.
 constexpr std::int64_t kMaxChunks = 64;
-
-// exp(x) written so loops over f32 vectorise (a call to std::exp does not
-// without -ffast-math): softmax and logsumexp spend most of their time here.
-// Cody-Waite reduction x = n ln2 + r with |r| <= ln2 / 2, then the Cephes
-// expf polynomial for e^r (about 1 ulp), scaled by 2^n in two halves so that
-// results down to denormals and up to overflow stay exact in the exponent.
-// f64 keeps std::exp.
-template <class T>
-inline T exp_vec(T x) {
-  if constexpr (std::is_same_v<T, double>) {
-    return std::exp(x);
-  } else {
-    // Selects rather than std::min/max, nearbyint rather than floor, and
-    // memcpy rather than bit_cast: the forms GCC vectorises.
-    float xc = x < -104.0f ? -104.0f : x;  // exp(-104) rounds to 0 in f32
-    xc = xc > 89.0f ? 89.0f : xc;          // exp(89) overflows to inf by itself
-    xc = x != x ? 0.0f : xc;
-    const float n = std::nearbyint(xc * 1.44269504088896341f);
-    float r = xc - n * 0.693359375f;  // ln2 split into an exact high part...
-    r = r - n * -2.12194440e-4f;      // ...and the remainder
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    const float y = p * r * r + r + 1.0f;
-    const std::int32_t k = static_cast<std::int32_t>(n);
-    const std::int32_t k1 = k >> 1;
-    const std::int32_t b1 = (k1 + 127) << 23;
-    const std::int32_t b2 = (k - k1 + 127) << 23;
-    float s1, s2;
-    std::memcpy(&s1, &b1, sizeof s1);
-    std::memcpy(&s2, &b2, sizeof s2);
-    const float e = x < -104.0f ? 0.0f : y * s1 * s2;
-    return x != x ? x : e;
-  }
-}
 
 template <class T>
 bool is_nan(T x) {
@@ -580,7 +545,7 @@ Tensor softmax_impl(const Tensor& t, std::int64_t dim, std::string_view op) {
           T* dst = y + o * s.len;
           const T m = reduce_row(row_max, row, s.len, 1);
           // The exponentials go through dst so both loops vectorise.
-          for (std::int64_t k = 0; k < s.len; ++k) dst[k] = exp_vec<T>(row[k] - m);
+          for (std::int64_t k = 0; k < s.len; ++k) dst[k] = exp_t<T>(row[k] - m);
           const double total = reduce_row(SumOf<T, Identity>{}, dst, s.len, 1);
           if constexpr (kLog) {
             // (x - m) - log(total): adding m and log(total) first would round
@@ -618,7 +583,7 @@ Tensor softmax_impl(const Tensor& t, std::int64_t dim, std::string_view op) {
           const T* row = in + base + k * s.inner;
           T* dst = y + base + k * s.inner;
           for (std::int64_t j = 0; j < width; ++j) {
-            const T e = exp_vec<T>(row[j] - m[j]);
+            const T e = exp_t<T>(row[j] - m[j]);
             if constexpr (!kLog) dst[j] = e;
             total[j] += e;
           }
@@ -711,7 +676,7 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
       if (std::isinf(sp[i])) sp[i] = T(0);
     Tensor e = empty(t.shape(), t.dtype());
     detail::map_into<T, T, T>(
-        e, [](T x, T s) { return exp_vec<T>(x - s); }, t, shift);
+        e, [](T x, T s) { return exp_t<T>(x - s); }, t, shift);
     const Layout le = make_layout(e, dim_mask(e, dims, "logsumexp"), /*keepdim=*/true);
     Tensor out = reduce<T, T>(e, le, t.dtype(), SumOf<T, Identity>{},
                               [](double a) { return static_cast<T>(std::log(a)); });
