@@ -79,20 +79,13 @@ void gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c,
   T* pa = const_cast<T*>(a.data);
   T* pb = const_cast<T*>(b.data);
   if (rntm == nullptr && c.rows * c.cols * a.cols < kSmallGemm) rntm = one_thread();
+  // The _ex forms with a null rntm are exactly the plain calls.
   if constexpr (std::is_same_v<T, float>) {
-    if (rntm == nullptr)
-      bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
-                a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs);
-    else
-      bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
-                   a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
+    bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                 a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
   } else {
-    if (rntm == nullptr)
-      bli_dgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
-                a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs);
-    else
-      bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
-                   a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
+    bli_dgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
+                 a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
   }
 }
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "tensor/error.h"
+#include "tensor/parallel.h"
+#include "tensor/tensor.h"
 
 namespace nabla::testing {
 
@@ -27,5 +29,22 @@ inline void expect_error(const std::function<void()>& f, const std::vector<std::
 inline void expect_error(const std::function<void()>& f, const char* part) {
   expect_error(f, std::vector<std::string>{part});
 }
+
+/// All elements of `t` as doubles, in row-major order.
+inline std::vector<double> values(const Tensor& t) {
+  return t.to_vector<double>();
+}
+
+/// Restores the kernel thread count when a test that changes it ends.
+class ThreadCountGuard {
+ public:
+  ThreadCountGuard() : saved_(get_num_threads()) {}
+  ~ThreadCountGuard() { set_num_threads(saved_); }
+  ThreadCountGuard(const ThreadCountGuard&) = delete;
+  ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
+
+ private:
+  int saved_;
+};
 
 }  // namespace nabla::testing

@@ -20,16 +20,14 @@
 namespace nabla {
 namespace {
 
+using testing::values;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::vector<double> values(const Tensor& t) {
-  return t.to_vector<double>();
-}
 
 // Checks every element of `t` against `expected` with a relative tolerance
 // suited to t's dtype (NaN must match NaN).

@@ -20,13 +20,11 @@
 namespace nabla {
 namespace {
 
+using testing::values;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
-
-std::vector<double> values(const Tensor& t) {
-  return t.to_vector<double>();
-}
 
 Tensor idx(std::vector<std::int64_t> v) {
   return from_vector(v);

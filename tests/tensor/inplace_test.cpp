@@ -18,13 +18,11 @@
 namespace nabla {
 namespace {
 
+using testing::values;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
-
-std::vector<double> values(const Tensor& t) {
-  return t.to_vector<double>();
-}
 
 Tensor transposed(const Tensor& t) {
   return as_strided(t, Shape{t.shape()[1], t.shape()[0]}, Strides{1, t.shape()[1]}, t.offset());

@@ -12,18 +12,12 @@
 
 #include "tensor/error.h"
 
+#include "test_util.h"
+
 namespace nabla {
 namespace {
 
-// Restores the kernel thread count when a test ends, even on failure.
-class ThreadCountGuard {
- public:
-  ThreadCountGuard() : saved_(get_num_threads()) {}
-  ~ThreadCountGuard() { set_num_threads(saved_); }
-
- private:
-  int saved_;
-};
+using testing::ThreadCountGuard;
 
 // Runs parallel_for over [begin, end) and returns how often each index was visited.
 std::vector<int> visits(std::int64_t begin, std::int64_t end, std::int64_t grain) {

@@ -22,6 +22,8 @@
 namespace nabla {
 namespace {
 
+using testing::ThreadCountGuard;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
@@ -38,16 +40,6 @@ double std_of(const std::vector<double>& v) {
   for (double x : v) s += (x - m) * (x - m);
   return std::sqrt(s / static_cast<double>(v.size() - 1));
 }
-
-// Restores the kernel thread count when a test ends, even on failure.
-class ThreadCountGuard {
- public:
-  ThreadCountGuard() : saved_(get_num_threads()) {}
-  ~ThreadCountGuard() { set_num_threads(saved_); }
-
- private:
-  int saved_;
-};
 
 TEST(Random, SameSeedGivesSameValues) {
   for (DType dt : {DType::f32, DType::f64}) {

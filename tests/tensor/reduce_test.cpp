@@ -19,15 +19,13 @@
 namespace nabla {
 namespace {
 
+using testing::values;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-std::vector<double> values(const Tensor& t) {
-  return t.to_vector<double>();
-}
 
 void expect_near(const Tensor& t, const std::vector<double>& want, double tol) {
   const std::vector<double> got = values(t);

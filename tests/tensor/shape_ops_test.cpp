@@ -18,13 +18,11 @@
 namespace nabla {
 namespace {
 
+using testing::values;
+
 using testing::expect_error;
 
 using ::testing::HasSubstr;
-
-std::vector<double> values(const Tensor& t) {
-  return t.to_vector<double>();
-}
 
 // 0, 1, ..., n-1 reshaped to `shape` (built without the ops under test).
 Tensor iota(const Shape& shape, DType dtype = DType::f32) {
