@@ -3,3 +3,4 @@
 #pragma once
 
 #include "tensor/ops.h"
+#include "autograd/ops.h"

@@ -1,0 +1,214 @@
+// The backward pass, in three steps:
+//   1. collect every node reachable from the root (explicit stack, no recursion);
+//   2. sort them by decreasing creation number: an op is always created after
+//      the ops that produced its inputs, so this runs each node after every
+//      node that consumes its output, i.e. once its gradient is complete;
+//   3. run each node's rule on its accumulated gradient, sum each input
+//      gradient down to the input's shape (NOTE [ Broadcasting in backward ]),
+//      and add it to the input's buffer (non-leaf) or grad() (leaf).
+//
+// NOTE [ Broadcasting in backward ]
+// Rules return gradients in the output's broadcast shape; the engine alone
+// reduces them with sum_to, since d(broadcast)/dx sums over the copies of x.
+#include "autograd/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <ostream>
+#include <vector>
+
+#include "autograd/node.h"
+#include "autograd/trace.h"
+#include "autograd/trace_detail.h"
+#include "tensor/elementwise.h"
+#include "tensor/factory.h"
+#include "tensor/reduce.h"
+
+namespace nabla {
+
+class Engine {
+ public:
+  static void run(const Variable& root, const Tensor& grad_out, const BackwardOptions& options);
+
+ private:
+  static std::vector<Node*> collect(Node* root);
+  static Tensor run_hooks(const std::vector<GradHook>& hooks,
+                          Tensor grad,
+                          const std::string& where);
+  static void accumulate_leaf(VariableImpl& leaf, Tensor grad);
+  static Tensor reduce_to_input(const Node& node, std::size_t i, const Tensor& grad);
+
+  // Clears the gradient buffers if a rule or hook throws half-way.
+  class BufferGuard {
+   public:
+    explicit BufferGuard(std::vector<Node*>& nodes) : nodes_(nodes) {}
+    ~BufferGuard() {
+      for (Node* node : nodes_) node->grad_buffer_ = Tensor();
+    }
+    BufferGuard(const BufferGuard&) = delete;
+    BufferGuard& operator=(const BufferGuard&) = delete;
+
+   private:
+    std::vector<Node*>& nodes_;
+  };
+};
+
+namespace {
+
+std::atomic<std::uint64_t> next_visit_mark{1};
+
+// A gradient that can become a leaf's grad() without a copy: nothing else
+// refers to its storage and it spans the whole storage. Otherwise two leaves
+// could share one gradient buffer (y = a + b) and an in-place update of one
+// (clipping, an optimizer) would change the other.
+bool exclusively_owned(const Tensor& t) {
+  return t.storage().use_count() == 1 && t.is_contiguous() && t.offset() == 0 &&
+         t.storage()->nbytes() == static_cast<std::size_t>(t.numel()) * t.element_size();
+}
+
+Tensor accumulate(const Tensor& sum, Tensor grad) {
+  return sum.defined() ? add(sum, grad) : std::move(grad);
+}
+
+}  // namespace
+
+std::vector<Node*> Engine::collect(Node* root) {
+  const std::uint64_t mark = next_visit_mark.fetch_add(1, std::memory_order_relaxed);
+  std::vector<Node*> nodes;
+  std::vector<Node*> stack{root};
+  root->visit_mark_ = mark;
+  while (!stack.empty()) {
+    Node* node = stack.back();
+    stack.pop_back();
+    NABLA_CHECK(!node->released_, "backward",
+                "trying to backward through the graph a second time: the tensors saved by ",
+                node->name_,
+                " were freed by the first backward. Pass retain_graph = true to the first "
+                "backward to keep them");
+    nodes.push_back(node);
+    for (const Edge& edge : node->inputs_) {
+      Node* input = edge.node.get();
+      if (input != nullptr && input->visit_mark_ != mark) {
+        input->visit_mark_ = mark;
+        stack.push_back(input);
+      }
+    }
+  }
+  std::sort(nodes.begin(), nodes.end(),
+            [](const Node* a, const Node* b) { return a->sequence_nr_ > b->sequence_nr_; });
+  return nodes;
+}
+
+Tensor Engine::run_hooks(const std::vector<GradHook>& hooks,
+                         Tensor grad,
+                         const std::string& where) {
+  for (const GradHook& hook : hooks) {
+    if (hook == nullptr) continue;
+    Tensor replaced = hook(grad);
+    if (!replaced.defined()) continue;
+    NABLA_CHECK(replaced.shape() == grad.shape(), "register_hook", "a hook on the gradient of ",
+                where, " returned shape ", replaced.shape(), " instead of ", grad.shape());
+    grad = replaced.dtype() == grad.dtype() ? std::move(replaced) : replaced.to(grad.dtype());
+  }
+  return grad;
+}
+
+void Engine::accumulate_leaf(VariableImpl& leaf, Tensor grad) {
+  if (!leaf.hooks.empty())
+    grad = run_hooks(leaf.hooks, std::move(grad),
+                     leaf.name.empty() ? "a leaf" : "'" + leaf.name + "'");
+  if (leaf.grad.defined()) {
+    leaf.grad = add(leaf.grad, grad);
+  } else {
+    leaf.grad = exclusively_owned(grad) ? std::move(grad) : grad.clone();
+  }
+}
+
+// Sums a gradient in the output's broadcast shape down to the input's shape;
+// a rule (or custom function) that returns another shape is named in the error.
+Tensor Engine::reduce_to_input(const Node& node, std::size_t i, const Tensor& grad) {
+  try {
+    return sum_to(grad, node.inputs_[i].shape);
+  } catch (const Error&) {
+    detail::throw_error("backward", node.name_, " returned a gradient of shape ", grad.shape(),
+                        " for input ", i, " of shape ", node.inputs_[i].shape,
+                        ", which it does not broadcast to");
+  }
+}
+
+void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOptions& options) {
+  VariableImpl& impl = *root.impl();
+  NABLA_CHECK(impl.requires_grad || impl.grad_fn != nullptr, "backward", "the Variable",
+              impl.name.empty() ? "" : " '" + impl.name + "'",
+              " does not require grad and has no grad_fn: nothing to differentiate");
+  Tensor seed;
+  if (grad_out.defined()) {
+    NABLA_CHECK(grad_out.shape() == impl.value.shape(), "backward", "grad_out has shape ",
+                grad_out.shape(), " but the Variable has shape ", impl.value.shape());
+    seed = grad_out.dtype() == impl.value.dtype() ? grad_out : grad_out.to(impl.value.dtype());
+  } else {
+    NABLA_CHECK(impl.value.numel() == 1, "backward",
+                "grad_out can be omitted only for a one-element Variable, got shape ",
+                impl.value.shape(), "; pass grad_out explicitly");
+    seed = ones(impl.value.shape(), impl.value.dtype());
+  }
+
+  std::ostream* trace = options.trace != nullptr ? options.trace : autograd::trace_stream();
+  const bool anomaly = autograd::is_anomaly_enabled();
+
+  if (impl.grad_fn == nullptr) {
+    accumulate_leaf(impl, std::move(seed));
+    return;
+  }
+
+  std::vector<Node*> nodes = collect(impl.grad_fn.get());
+  BufferGuard guard(nodes);
+  nodes.front()->grad_buffer_ = std::move(seed);
+  if (trace != nullptr) autograd::detail::trace_begin(*trace, root, nodes.size());
+
+  for (std::size_t step = 0; step < nodes.size(); ++step) {
+    Node& node = *nodes[step];
+    Tensor grad = std::move(node.grad_buffer_);
+    if (grad.defined()) {
+      if (!node.hooks_.empty()) {
+        const std::string& out = node.output_name_;
+        grad =
+            run_hooks(node.hooks_, std::move(grad),
+                      out.empty() ? "the output of " + std::string(node.name_) : "'" + out + "'");
+      }
+      if (auto retained = node.retained_.lock())
+        retained->grad = retained->grad.defined() ? add(retained->grad, grad) : grad.clone();
+      if (trace != nullptr) autograd::detail::trace_node(*trace, step, node, grad);
+
+      GradList grads = node.apply(grad);
+      NABLA_CHECK(grads.size() == node.inputs_.size(), "backward", node.name_, " returned ",
+                  grads.size(), " gradients for ", node.inputs_.size(), " inputs");
+      for (std::size_t i = 0; i < grads.size(); ++i) {
+        Edge& edge = node.inputs_[i];
+        Tensor g = std::move(grads[i]);
+        if (!edge.needs_grad || !g.defined()) continue;
+        if (g.shape() != edge.shape) g = reduce_to_input(node, i, g);
+        if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
+        if (anomaly) autograd::detail::check_backward(node, i, g, step);
+        if (trace != nullptr) autograd::detail::trace_input(*trace, node, i, g);
+        if (edge.node != nullptr) {
+          edge.node->grad_buffer_ = accumulate(edge.node->grad_buffer_, std::move(g));
+        } else {
+          accumulate_leaf(*edge.variable, std::move(g));
+        }
+      }
+    }
+    if (!options.retain_graph) node.release();
+  }
+  if (trace != nullptr) autograd::detail::trace_end(*trace, root);
+}
+
+namespace autograd {
+
+void backward(const Variable& root, const Tensor& grad_out, const BackwardOptions& options) {
+  NABLA_CHECK(root.defined(), "backward", "the Variable is undefined");
+  Engine::run(root, grad_out, options);
+}
+
+}  // namespace autograd
+}  // namespace nabla

@@ -1,0 +1,104 @@
+// Node: one recorded operation of the graph. It knows its stable name
+// ("TanhBackward"), its input edges in argument order (which of them need a
+// gradient), the tensors it saved for the backward pass, and its backward rule.
+// Nodes are created by record() (record.h) and run only by the engine
+// (engine.cpp), which orders the walk, un-broadcasts and accumulates.
+#pragma once
+
+#include <boost/container/small_vector.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/variable.h"
+#include "tensor/tensor.h"
+
+namespace nabla {
+
+/// What a backward rule returns: one gradient per input in argument order, in
+/// the output's broadcast shape (the engine sums it down to the input's shape).
+/// An undefined Tensor means "no gradient" (zero, or an input that needs none).
+using GradList = boost::container::small_vector<Tensor, 2>;
+
+/// One input of a Node.
+struct Edge {
+  std::shared_ptr<Node> node;              ///< producer of a non-leaf input
+  std::shared_ptr<VariableImpl> variable;  ///< a leaf input that needs grad, or a named constant
+  Shape shape;                             ///< the input's shape (gradients are summed to it)
+  DType dtype = DType::f32;
+  bool needs_grad = false;
+};
+
+/// A node's inputs, stored inline for up to three (so a node is one allocation).
+using EdgeList = boost::container::small_vector<Edge, 3>;
+
+/// Which inputs of a rule need a gradient; rules skip the work for the others.
+class NeedsGrad {
+ public:
+  explicit NeedsGrad(const EdgeList& inputs) : inputs_(&inputs) {}
+  bool operator[](std::size_t i) const { return (*inputs_)[i].needs_grad; }
+
+ private:
+  const EdgeList* inputs_;
+};
+
+class Node {
+ public:
+  Node(const char* name, EdgeList&& inputs, const Tensor& y);
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// The stable op name ("TanhBackward"), shown in traces and graph exports.
+  const char* name() const { return name_; }
+  /// Creation order; a node's inputs were always created before it.
+  std::uint64_t sequence_nr() const { return sequence_nr_; }
+  const EdgeList& inputs() const { return inputs_; }
+  bool needs_grad(std::size_t i) const { return inputs_[i].needs_grad; }
+  NeedsGrad needs_grad_mask() const { return NeedsGrad(inputs_); }
+  /// Shape and dtype of the Variable this node produced.
+  const Shape& shape() const { return shape_; }
+  DType dtype() const { return dtype_; }
+  /// The name given to the output Variable (set_name), "" if none.
+  const std::string& output_name() const { return output_name_; }
+  void set_output_name(std::string name) { output_name_ = std::move(name); }
+
+  /// The tensors kept for the backward pass (empty once released).
+  virtual std::vector<Tensor> saved_tensors() const = 0;
+  /// True once backward ran without retain_graph: the saved tensors are gone.
+  bool released() const { return released_; }
+
+  /// Runs the backward rule. Called by the engine only.
+  virtual GradList apply(const Tensor& grad_out) = 0;
+  /// Frees the saved tensors and the rule. Called by the engine only.
+  void release();
+
+  /// Hooks on the gradient of the output Variable (a non-leaf's hooks).
+  std::vector<GradHook>& hooks() { return hooks_; }
+  /// The output Variable when it retains its gradient.
+  std::weak_ptr<VariableImpl>& retained() { return retained_; }
+
+ protected:
+  virtual void release_saved() = 0;
+
+ private:
+  friend class Engine;
+  void take_unique_inputs(std::vector<std::shared_ptr<Node>>& out);
+
+  const char* name_;
+  std::uint64_t sequence_nr_;
+  EdgeList inputs_;
+  Shape shape_;
+  DType dtype_;
+  bool released_ = false;
+  std::string output_name_;
+  std::vector<GradHook> hooks_;
+  std::weak_ptr<VariableImpl> retained_;
+
+  // Engine state during one backward pass.
+  std::uint64_t visit_mark_ = 0;
+  Tensor grad_buffer_;
+};
+
+}  // namespace nabla

@@ -1,0 +1,12 @@
+// Every part of the autograd layer: Variable, the graph, the engine, grad mode,
+// the differentiable ops by family and the tools. Include this (or nabla.h).
+#pragma once
+
+#include "autograd/elementwise.h"
+#include "autograd/engine.h"
+#include "autograd/grad_mode.h"
+#include "autograd/gradcheck.h"
+#include "autograd/node.h"
+#include "autograd/op_list.h"
+#include "autograd/trace.h"
+#include "autograd/variable.h"

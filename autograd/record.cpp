@@ -1,0 +1,70 @@
+#include "autograd/record.h"
+
+namespace nabla::detail {
+
+namespace {
+
+bool input_requires_grad(const Variable& v) {
+  const VariableImpl* impl = v.impl().get();
+  return impl != nullptr && (impl->requires_grad || impl->grad_fn != nullptr);
+}
+
+// Non-leaf inputs point at their producer; leaves that need a gradient (and
+// named constants, so graph exports can show them) point at their state.
+Edge make_edge(const Variable& v) {
+  Edge edge;
+  const std::shared_ptr<VariableImpl>& impl = v.impl();
+  if (impl == nullptr) return edge;  // an absent optional input (e.g. no bias)
+  edge.shape = impl->value.shape();
+  edge.dtype = impl->value.dtype();
+  if (impl->grad_fn != nullptr) {
+    edge.node = impl->grad_fn;
+    edge.needs_grad = true;
+  } else if (impl->requires_grad) {
+    edge.variable = impl;
+    edge.needs_grad = true;
+  } else if (!impl->name.empty()) {
+    edge.variable = impl;
+  }
+  return edge;
+}
+
+template <class Range>
+bool should_record_impl(const Range& inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Variable& v : inputs)
+    if (input_requires_grad(v)) return true;
+  return false;
+}
+
+template <class Range>
+EdgeList make_edges_impl(const Range& inputs) {
+  EdgeList edges;
+  edges.reserve(inputs.size());
+  for (const Variable& v : inputs) edges.push_back(make_edge(v));
+  return edges;
+}
+
+}  // namespace
+
+bool should_record(VariableRefs inputs) {
+  return should_record_impl(inputs);
+}
+bool should_record(const std::vector<Variable>& inputs) {
+  return should_record_impl(inputs);
+}
+EdgeList make_edges(VariableRefs inputs) {
+  return make_edges_impl(inputs);
+}
+EdgeList make_edges(const std::vector<Variable>& inputs) {
+  return make_edges_impl(inputs);
+}
+
+Variable make_output(const Tensor& y, std::shared_ptr<Node> node) {
+  auto impl = std::make_shared<VariableImpl>();
+  impl->value = y;
+  impl->grad_fn = std::move(node);
+  return Variable(std::move(impl));
+}
+
+}  // namespace nabla::detail

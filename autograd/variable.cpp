@@ -1,0 +1,138 @@
+#include "autograd/variable.h"
+
+#include <ostream>
+
+#include "autograd/engine.h"
+#include "autograd/node.h"
+#include "tensor/print.h"
+
+namespace nabla {
+
+Variable::Variable(Tensor value, bool requires_grad) {
+  if (!value.defined()) {
+    NABLA_CHECK(!requires_grad, "Variable", "an undefined tensor cannot require grad");
+    return;
+  }
+  NABLA_CHECK(!requires_grad || is_floating(value.dtype()), "Variable",
+              "requires_grad needs a floating dtype, got ", value.dtype());
+  impl_ = std::make_shared<VariableImpl>();
+  impl_->value = std::move(value);
+  impl_->requires_grad = requires_grad;
+}
+
+void Variable::throw_undefined() {
+  throw Error("Variable: the Variable is undefined (default-constructed)");
+}
+
+void Variable::set_grad(Tensor grad) {
+  VariableImpl& v = checked();
+  if (grad.defined()) {
+    NABLA_CHECK(grad.shape() == v.value.shape() && grad.dtype() == v.value.dtype(), "set_grad",
+                "gradient ", grad.shape(), " ", grad.dtype(), " does not match the value ",
+                v.value.shape(), " ", v.value.dtype(), name().empty() ? "" : " of '", name(),
+                name().empty() ? "" : "'");
+  }
+  v.grad = std::move(grad);
+}
+
+bool Variable::requires_grad() const {
+  const VariableImpl& v = checked();
+  return v.requires_grad || v.grad_fn != nullptr;
+}
+
+Variable& Variable::set_requires_grad(bool requires_grad) {
+  VariableImpl& v = checked();
+  NABLA_CHECK(v.grad_fn == nullptr, "set_requires_grad",
+              "only leaves can change requires_grad; this Variable was produced by ",
+              v.grad_fn->name(), " (use detach() to get a leaf)");
+  NABLA_CHECK(!requires_grad || is_floating(v.value.dtype()), "set_requires_grad",
+              "requires_grad needs a floating dtype, got ", v.value.dtype());
+  v.requires_grad = requires_grad;
+  return *this;
+}
+
+const std::shared_ptr<Node>& Variable::grad_fn() const {
+  return checked().grad_fn;
+}
+
+bool Variable::is_leaf() const {
+  return checked().grad_fn == nullptr;
+}
+
+const std::string& Variable::name() const {
+  return checked().name;
+}
+
+Variable& Variable::set_name(std::string name) {
+  VariableImpl& v = checked();
+  if (v.grad_fn) v.grad_fn->set_output_name(name);
+  v.name = std::move(name);
+  return *this;
+}
+
+void Variable::backward(const Tensor& grad_out, const BackwardOptions& options) const {
+  checked();
+  autograd::backward(*this, grad_out, options);
+}
+
+Variable Variable::detach() const {
+  return Variable(checked().value);
+}
+
+void Variable::zero_grad() {
+  checked().grad = Tensor();
+}
+
+void Variable::retain_grad() {
+  VariableImpl& v = checked();
+  NABLA_CHECK(requires_grad(), "retain_grad", "the Variable",
+              v.name.empty() ? "" : " '" + v.name + "'", " does not require grad");
+  if (v.grad_fn) v.grad_fn->retained() = impl_;
+  v.retains_grad = true;
+}
+
+bool Variable::retains_grad() const {
+  const VariableImpl& v = checked();
+  return v.grad_fn == nullptr ? v.requires_grad : v.retains_grad;
+}
+
+int Variable::register_hook(GradHook hook) {
+  VariableImpl& v = checked();
+  NABLA_CHECK(requires_grad(), "register_hook", "the Variable",
+              v.name.empty() ? "" : " '" + v.name + "'",
+              " does not require grad, so no gradient will reach the hook");
+  NABLA_CHECK(hook != nullptr, "register_hook", "the hook is empty");
+  std::vector<GradHook>& hooks = v.grad_fn ? v.grad_fn->hooks() : v.hooks;
+  hooks.push_back(std::move(hook));
+  return static_cast<int>(hooks.size()) - 1;
+}
+
+void Variable::remove_hook(int id) {
+  VariableImpl& v = checked();
+  std::vector<GradHook>& hooks = v.grad_fn ? v.grad_fn->hooks() : v.hooks;
+  NABLA_CHECK(id >= 0 && id < static_cast<int>(hooks.size()) && hooks[id] != nullptr, "remove_hook",
+              "no hook with id ", id);
+  hooks[id] = nullptr;
+}
+
+std::ostream& operator<<(std::ostream& out, const Variable& v) {
+  if (!v.defined()) return out << "Variable(undefined)";
+  out << "Variable(";
+  if (!v.name().empty()) out << "'" << v.name() << "', ";
+  out << v.shape() << ", " << v.dtype();
+  if (v.grad_fn()) {
+    out << ", grad_fn=" << v.grad_fn()->name();
+  } else if (v.requires_grad()) {
+    out << ", requires_grad";
+  }
+  return out << ")\n" << v.value();
+}
+
+std::vector<Tensor> values(const std::vector<Variable>& variables) {
+  std::vector<Tensor> out;
+  out.reserve(variables.size());
+  for (const Variable& v : variables) out.push_back(v.value());
+  return out;
+}
+
+}  // namespace nabla
