@@ -4,8 +4,10 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/engine.h"
+#include "autograd/function.h"
 #include "autograd/grad_mode.h"
 #include "autograd/gradcheck.h"
+#include "autograd/graph_export.h"
 #include "autograd/node.h"
 #include "autograd/op_list.h"
 #include "autograd/trace.h"

@@ -1,0 +1,293 @@
+// Graph export: the DOT text of small graphs written out by hand, leaves vs
+// constants, shared inputs, saved-tensor shapes, escaping, determinism, deep
+// graphs, and rendering with Graphviz (or its absence).
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+
+#include "nabla.h"
+#include "test_util.h"
+
+namespace nabla {
+namespace {
+
+using autograd::DotOptions;
+using autograd::render_dot;
+using autograd::to_dot;
+using autograd::write_dot;
+using testing::expect_error;
+
+namespace fs = std::filesystem;
+
+Variable leaf(std::vector<double> v, Shape shape, const std::string& name = "") {
+  Variable x(from_vector(v, shape), true);
+  if (!name.empty()) x.set_name(name);
+  return x;
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1))
+    ++n;
+  return n;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+// A fresh directory for the files a test writes, removed at the end.
+class TempDir {
+ public:
+  TempDir()
+      : path_(fs::temp_directory_path() / ("nabla_graph_export_" + std::to_string(getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string operator/(const std::string& file) const { return (path_ / file).string(); }
+
+ private:
+  fs::path path_;
+};
+
+// Sets PATH for the lifetime of the guard.
+class PathGuard {
+ public:
+  explicit PathGuard(const char* path) {
+    if (const char* old = std::getenv("PATH")) saved_ = old;
+    setenv("PATH", path, 1);
+  }
+  ~PathGuard() {
+    if (saved_) {
+      setenv("PATH", saved_->c_str(), 1);
+    } else {
+      unsetenv("PATH");
+    }
+  }
+  PathGuard(const PathGuard&) = delete;
+  PathGuard& operator=(const PathGuard&) = delete;
+
+ private:
+  std::optional<std::string> saved_;
+};
+
+bool dot_installed() {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::string dirs(path);
+  for (std::size_t start = 0; start <= dirs.size();) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / "dot";
+    if (access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+TEST(GraphExport, TwoOpGraphMatchesTheHandWrittenDot) {
+  // y = tanh(x * w): the root box (double border), the MulBackward box, the
+  // named leaf x and the unnamed leaf w; edges input -> op, the argument
+  // position on the edges of the two-input op only.
+  Variable x = leaf({1, 2}, {2}, "x");
+  Variable w = leaf({3, 4}, {2});
+  Variable y = tanh(x * w).set_name("y");
+  const std::string expected =
+      "digraph nabla {\n"
+      "  rankdir=BT;\n"
+      "  node [fontname=\"Helvetica\", fontsize=11];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=9];\n"
+      "  op0 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"TanhBackward\\n'y' [2]\", peripheries=2, penwidth=2];\n"
+      "  op1 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"MulBackward\\n[2]\"];\n"
+      "  leaf0 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", label=\"'x' [2]\"];\n"
+      "  leaf1 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", label=\"leaf\\n[2]\"];\n"
+      "  op1 -> op0;\n"
+      "  leaf0 -> op1 [label=\"0\"];\n"
+      "  leaf1 -> op1 [label=\"1\"];\n"
+      "}\n";
+  EXPECT_EQ(to_dot(y), expected);
+}
+
+TEST(GraphExport, LeavesNamedAndUnnamedConstantsAreDrawnDifferently) {
+  // y = (x * c) * k: x requires grad (blue), c is a named constant (grey), k an
+  // unnamed constant that only the edge knows about (dashed, shape only).
+  Variable x = leaf({1, 2, 3}, {3}, "x");
+  Variable c(from_vector(std::vector<double>{1, 1, 1}, {3}));
+  c.set_name("c");
+  Variable k(full({2, 3}, 2.0, DType::f64));
+  Variable y = (x * c) * k;
+  const std::string dot = to_dot(y);
+  EXPECT_NE(
+      dot.find("leaf0 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", label=\"'x' [3]\"]"),
+      std::string::npos)
+      << dot;
+  EXPECT_NE(
+      dot.find("leaf1 [shape=ellipse, style=filled, fillcolor=\"#e6e6e6\", label=\"'c' [3]\"]"),
+      std::string::npos)
+      << dot;
+  EXPECT_NE(dot.find("const0 [shape=ellipse, style=dashed, label=\"constant\\n[2, 3]\"]"),
+            std::string::npos)
+      << dot;
+  // Constant inputs get dashed edges; the one that needs grad does not.
+  EXPECT_NE(dot.find("const0 -> op0 [label=\"1\", style=dashed];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("leaf1 -> op1 [label=\"1\", style=dashed];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("leaf0 -> op1 [label=\"0\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("op1 -> op0 [label=\"0\"];"), std::string::npos) << dot;
+}
+
+TEST(GraphExport, ALeafUsedTwiceIsDrawnOnceWithTwoEdges) {
+  Variable x = leaf({2}, {}, "x");
+  Variable y = x * x;
+  const std::string dot = to_dot(y);
+  EXPECT_EQ(count(dot, "[shape=ellipse"), 1U) << dot;
+  EXPECT_NE(dot.find("leaf0 -> op0 [label=\"0\"];\n  leaf0 -> op0 [label=\"1\"];"),
+            std::string::npos)
+      << dot;
+}
+
+TEST(GraphExport, ASharedSubexpressionIsOneBox) {
+  // a = x * w feeds both tanh(a) and the final product: a diamond.
+  Variable x = leaf({0.5}, {}, "x");
+  Variable w = leaf({-1.0}, {}, "w");
+  Variable a = (x * w).set_name("a");
+  Variable y = a * tanh(a);
+  const std::string dot = to_dot(y);
+  EXPECT_EQ(count(dot, "[shape=box"), 3U) << dot;  // two MulBackward, one TanhBackward
+  EXPECT_EQ(count(dot, "label=\"MulBackward\\n'a' []\""), 1U) << dot;
+  // op1 is a (argument 0 of the root), op2 the tanh (argument 1); a feeds both.
+  EXPECT_NE(dot.find("op1 -> op0 [label=\"0\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("op2 -> op0 [label=\"1\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("op1 -> op2;"), std::string::npos) << dot;
+  EXPECT_EQ(count(dot, " -> "), 5U) << dot;
+}
+
+TEST(GraphExport, SavedTensorShapesAndRelease) {
+  Variable x = leaf({1, 2, 3, 4, 5, 6}, {2, 3}, "x");
+  Variable b = leaf({1, 2, 3}, {3}, "b");
+  Variable y = (x * b) + x;
+  const std::string before = to_dot(y, {.show_saved = true});
+  EXPECT_NE(before.find("AddBackward\\n[2, 3]\\nsaved: none"), std::string::npos) << before;
+  EXPECT_NE(before.find("MulBackward\\n[2, 3]\\nsaved: [2, 3], [3]"), std::string::npos) << before;
+  EXPECT_EQ(to_dot(y).find("saved"), std::string::npos);
+  y.backward(ones({2, 3}, DType::f64));
+  const std::string after = to_dot(y, {.show_saved = true});
+  EXPECT_NE(after.find("MulBackward\\n[2, 3]\\nsaved: released"), std::string::npos) << after;
+}
+
+TEST(GraphExport, DtypeAndRankdirOptions) {
+  Variable x = leaf({1, 2}, {2}, "x");
+  Variable y = tanh(x);
+  const std::string dot = to_dot(y, {.show_dtype = true, .rankdir = "LR"});
+  EXPECT_NE(dot.find("rankdir=LR;"), std::string::npos);
+  EXPECT_NE(dot.find("label=\"TanhBackward\\n[2] f64\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("label=\"'x' [2] f64\""), std::string::npos) << dot;
+  expect_error([&] { to_dot(y, {.rankdir = "UP"}); }, {"to_dot", "UP"});
+}
+
+TEST(GraphExport, NamesAreEscaped) {
+  Variable x = leaf({1}, {}, "say \"hi\"\\n");
+  Variable y = tanh(x).set_name("two\nlines");
+  const std::string dot = to_dot(y);
+  EXPECT_NE(dot.find("label=\"'say \\\"hi\\\"\\\\n' []\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("label=\"TanhBackward\\n'two\\nlines' []\""), std::string::npos) << dot;
+  EXPECT_EQ(dot.find("two\nlines"), std::string::npos);  // no raw newline inside a string
+}
+
+TEST(GraphExport, OutputIsDeterministic) {
+  auto build = [] {
+    Variable x = leaf({1, 2}, {2}, "x");
+    Variable w = leaf({3, 4}, {2}, "w");
+    Variable h = tanh(x * w);
+    return h * x + h;
+  };
+  const Variable y1 = build();
+  const Variable y2 = build();
+  EXPECT_EQ(to_dot(y1), to_dot(y1));
+  EXPECT_EQ(to_dot(y1), to_dot(y2));  // ids come from discovery order, not addresses
+}
+
+TEST(GraphExport, LeafRoot) {
+  Variable x = leaf({1, 2}, {2}, "x");
+  const std::string dot = to_dot(x);
+  EXPECT_NE(dot.find("leaf0 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", label=\"'x' "
+                     "[2]\", peripheries=2, penwidth=2];"),
+            std::string::npos)
+      << dot;
+  EXPECT_EQ(count(dot, " -> "), 0U);
+  Variable c(zeros({3}));
+  EXPECT_NE(to_dot(c).find("label=\"constant\\n[3]\""), std::string::npos);
+  expect_error([] { to_dot(Variable()); }, {"to_dot", "undefined"});
+}
+
+TEST(GraphExport, DeepChainWithoutRecursion) {
+  constexpr int kDepth = 100'000;
+  Variable x = leaf({0.5}, {}, "x");
+  Variable y = x;
+  for (int k = 0; k < kDepth; ++k) y = tanh(y);
+  const std::string dot = to_dot(y);
+  EXPECT_EQ(count(dot, "[shape=box"), static_cast<std::size_t>(kDepth));
+  EXPECT_NE(dot.find("leaf0 -> op" + std::to_string(kDepth - 1) + ";"), std::string::npos);
+}
+
+TEST(GraphExport, WriteDotWritesTheText) {
+  TempDir dir;
+  Variable x = leaf({1, 2}, {2}, "x");
+  Variable y = tanh(x);
+  write_dot(y, dir / "graph.dot");
+  EXPECT_EQ(read(dir / "graph.dot"), to_dot(y));
+  expect_error([&] { write_dot(y, dir / "missing_dir/graph.dot"); },
+               {"write_dot", "missing_dir/graph.dot"});
+}
+
+TEST(GraphExport, RenderDotProducesAnImageWhenGraphvizIsInstalled) {
+  if (!dot_installed()) GTEST_SKIP() << "Graphviz's dot is not installed";
+  TempDir dir;
+  Variable x = leaf({1, 2}, {2}, "x \"quoted\" \\ name");
+  Variable y = (tanh(x) * x).set_name("y\nz");
+  write_dot(y, dir / "graph.dot", {.show_saved = true});
+  ASSERT_TRUE(render_dot(dir / "graph.dot", dir / "graph.png"));
+  const std::string png = read(dir / "graph.png");
+  ASSERT_GT(png.size(), 8U);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  ASSERT_TRUE(render_dot(dir / "graph.dot", dir / "graph.svg"));
+  EXPECT_NE(read(dir / "graph.svg").find("TanhBackward"), std::string::npos);
+  // A file that is not DOT makes dot fail, which is an error, not "missing".
+  std::ofstream(dir / "bad.dot") << "this is not a graph {";
+  expect_error([&] { render_dot(dir / "bad.dot", dir / "bad.png"); },
+               {"render_dot", "bad.dot", "status 1", "syntax error"});
+}
+
+TEST(GraphExport, RenderDotReturnsFalseWithoutGraphviz) {
+  TempDir dir;
+  write_dot(tanh(leaf({1}, {}, "x")), dir / "graph.dot");
+  PathGuard no_dot((dir / "no_such_bin").c_str());
+  EXPECT_FALSE(render_dot(dir / "graph.dot", dir / "graph.png"));
+  EXPECT_FALSE(fs::exists(dir / "graph.png"));
+}
+
+TEST(GraphExport, RenderDotErrors) {
+  TempDir dir;
+  write_dot(tanh(leaf({1}, {}, "x")), dir / "graph.dot");
+  expect_error([&] { render_dot(dir / "graph.dot", dir / "missing_dir/graph.png"); },
+               {"render_dot", "missing_dir/graph.png"});
+  expect_error([&] { render_dot(dir / "graph.dot", dir / "graph.jpg"); },
+               {"render_dot", "'.jpg'", ".png"});
+  expect_error([&] { render_dot(dir / "absent.dot", dir / "graph.png"); },
+               {"render_dot", "absent.dot"});
+}
+
+}  // namespace
+}  // namespace nabla
