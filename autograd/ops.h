@@ -10,5 +10,7 @@
 #include "autograd/graph_export.h"
 #include "autograd/node.h"
 #include "autograd/op_list.h"
+#include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "autograd/trace.h"
 #include "autograd/variable.h"
