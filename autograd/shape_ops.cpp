@@ -5,7 +5,9 @@
 #include "autograd/shape_ops.h"
 
 #include <cstddef>
+#include <initializer_list>
 #include <utility>
+#include <vector>
 
 #include "autograd/record.h"
 #include "tensor/factory.h"
@@ -180,6 +182,14 @@ Variable stack(const std::vector<Variable>& xs, std::int64_t dim) {
       grads.push_back(needs[k] ? select(grad_out, d, static_cast<std::int64_t>(k)) : Tensor());
     return grads;
   });
+}
+
+Tensor cat(std::initializer_list<Tensor> tensors, std::int64_t dim) {
+  return cat(std::vector<Tensor>(tensors), dim);
+}
+
+Tensor stack(std::initializer_list<Tensor> tensors, std::int64_t dim) {
+  return stack(std::vector<Tensor>(tensors), dim);
 }
 
 std::vector<Variable> split(const Variable& x, std::int64_t split_size, std::int64_t dim) {

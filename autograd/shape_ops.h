@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "autograd/variable.h"
@@ -82,6 +83,13 @@ Variable cat(const std::vector<Variable>& xs, std::int64_t dim = 0);
 /// Returns equally shaped inputs stacked along a new dim `dim` (a new tensor).
 /// Throws for an empty list, differing shapes or an out-of-range dim.
 Variable stack(const std::vector<Variable>& xs, std::int64_t dim = 0);
+
+/// cat and stack of a braced list of Tensors, cat({a, b}): return the Tensor
+/// results of tensor/shape_ops.h. Without these overloads such a list would
+/// convert to both std::vector<Tensor> and std::vector<Variable> and the call
+/// would be ambiguous wherever this header is included.
+Tensor cat(std::initializer_list<Tensor> tensors, std::int64_t dim = 0);
+Tensor stack(std::initializer_list<Tensor> tensors, std::int64_t dim = 0);
 
 /// Returns views of consecutive pieces of `split_size` elements along `dim`
 /// (the last may be shorter), each differentiable on its own. Throws for

@@ -4,6 +4,7 @@
 // errors.
 #include <gtest/gtest.h>
 
+#include <type_traits>
 #include <vector>
 
 #include "gradcheck_case.h"
@@ -291,6 +292,21 @@ TEST(ToDtypeBackward, GradientIsConvertedBackAndIntegersAreConstants) {
   EXPECT_FALSE(i.requires_grad());
   EXPECT_EQ(i.grad_fn(), nullptr);
   EXPECT_EQ(i.value().to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, -2, 3}));
+}
+
+TEST(CatStackOfTensors, BracedTensorListsStayTensorOps) {
+  // With both overload sets visible, a braced list of Tensors must still pick
+  // the Tensor kernels and return a Tensor.
+  Tensor a = f64({1, 2}, {2});
+  Tensor b = f64({3}, {1});
+  static_assert(std::is_same_v<decltype(cat({a, b})), Tensor>);
+  static_assert(std::is_same_v<decltype(stack({a, a}, 1)), Tensor>);
+  EXPECT_EQ(values(cat({a, b})), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(values(stack({a, a}, 1)), (std::vector<double>{1, 1, 2, 2}));
+  // A list holding a Variable is a Variable op.
+  Variable x(a, true);
+  static_assert(std::is_same_v<decltype(cat({x, b})), Variable>);
+  EXPECT_EQ(values(cat({x, b}).value()), (std::vector<double>{1, 2, 3}));
 }
 
 // ---- views -------------------------------------------------------------------
