@@ -373,8 +373,9 @@ Variable gelu(const Variable& x, bool tanh_approximation) {
   return record("GeluBackward", y, {x}, save(x.value(), y),
                 [tanh_approximation](const Tensor& grad_out, const Tensor& x, const Tensor& y) {
                   if (tanh_approximation) {
-                    // y = x/2 (1 + t), t = tanh(u), u = k (x + c x^3), k = sqrt(2/pi), c =
-                    // 0.044715: dy/dx = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3c x^2)
+                    // y = x/2 (1 + t), t = tanh(u), u = k (x + c x^3),
+                    // k = sqrt(2/pi), c = 0.044715:
+                    // dy/dx = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3c x^2)
                     constexpr double k = std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
                     constexpr double c = 0.044715;
                     const Tensor x2 = x * x;
@@ -395,7 +396,7 @@ Variable gelu(const Variable& x, bool tanh_approximation) {
 
 Variable softplus(const Variable& x, double beta, double threshold) {
   Tensor y = softplus(x.value(), beta, threshold);
-  // d ln(1 + e^(beta x))/beta /dx = sigmoid(beta x); 1 where beta x > threshold,
+  // d/dx [ln(1 + e^(beta x)) / beta] = sigmoid(beta x); 1 where beta x > threshold,
   // where the forward returns x itself
   return record("SoftplusBackward", y, {x}, save(x.value()),
                 [beta, threshold](const Tensor& grad_out, const Tensor& x) {
