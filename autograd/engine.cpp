@@ -66,10 +66,6 @@ bool exclusively_owned(const Tensor& t) {
          t.storage()->nbytes() == static_cast<std::size_t>(t.numel()) * t.element_size();
 }
 
-Tensor accumulate(const Tensor& sum, Tensor grad) {
-  return sum.defined() ? add(sum, grad) : std::move(grad);
-}
-
 }  // namespace
 
 std::vector<Node*> Engine::collect(Node* root) {
@@ -185,14 +181,15 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
                   grads.size(), " gradients for ", node.inputs_.size(), " inputs");
       for (std::size_t i = 0; i < grads.size(); ++i) {
         Edge& edge = node.inputs_[i];
-        Tensor g = std::move(grads[i]);
+        Tensor& g = grads[i];
         if (!edge.needs_grad || !g.defined()) continue;
         if (g.shape() != edge.shape) g = reduce_to_input(node, i, g);
         if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
         if (anomaly) autograd::detail::check_backward(node, i, g, step);
         if (trace != nullptr) autograd::detail::trace_input(*trace, node, i, g);
         if (edge.node != nullptr) {
-          edge.node->grad_buffer_ = accumulate(edge.node->grad_buffer_, std::move(g));
+          Tensor& buffer = edge.node->grad_buffer_;
+          buffer = buffer.defined() ? add(buffer, g) : std::move(g);
         } else {
           accumulate_leaf(*edge.variable, std::move(g));
         }

@@ -1,5 +1,7 @@
 #include "autograd/record.h"
 
+#include "tensor/pool_allocator.h"
+
 namespace nabla::detail {
 
 namespace {
@@ -61,7 +63,7 @@ EdgeList make_edges(const std::vector<Variable>& inputs) {
 }
 
 Variable make_output(const Tensor& y, std::shared_ptr<Node> node) {
-  auto impl = std::make_shared<VariableImpl>();
+  auto impl = make_pooled<VariableImpl>();
   impl->value = y;
   impl->grad_fn = std::move(node);
   return Variable(std::move(impl));

@@ -28,6 +28,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/variable.h"
+#include "tensor/pool_allocator.h"
 
 namespace nabla {
 
@@ -65,12 +66,22 @@ inline std::atomic<bool>& anomaly_flag() {
 
 template <class Rule, class... Saved>
 GradList invoke_rule(Rule& rule, const Tensor& grad_out, NeedsGrad needs, const Saved&... saved) {
+  // A rule returning one Tensor is moved into the list, not copied.
+  auto as_list = [](auto&& grads) -> GradList {
+    if constexpr (std::is_same_v<std::decay_t<decltype(grads)>, GradList>) {
+      return std::move(grads);
+    } else {
+      GradList list;
+      list.emplace_back(std::move(grads));
+      return list;
+    }
+  };
   if constexpr (std::is_invocable_v<Rule&, const Tensor&, NeedsGrad, const Saved&...>) {
-    return GradList{rule(grad_out, needs, saved...)};
+    return as_list(rule(grad_out, needs, saved...));
   } else {
     static_assert(std::is_invocable_v<Rule&, const Tensor&, const Saved&...>,
                   "a rule takes (grad_out, [NeedsGrad,] saved tensors...)");
-    return GradList{rule(grad_out, saved...)};
+    return as_list(rule(grad_out, saved...));
   }
 }
 
@@ -120,8 +131,8 @@ Variable record_impl(const char* name,
   if (anomaly_flag().load(std::memory_order_relaxed)) check_forward(name, y, inputs);
   if (!should_record(inputs)) return Variable(y);
   using R = std::decay_t<Rule>;
-  auto node = std::make_shared<RuleNode<N, R>>(name, make_edges(inputs), y, saved,
-                                               R(std::forward<Rule>(rule)));
+  auto node =
+      make_pooled<RuleNode<N, R>>(name, make_edges(inputs), y, saved, R(std::forward<Rule>(rule)));
   return make_output(y, std::move(node));
 }
 

@@ -4,6 +4,7 @@
 
 #include "autograd/engine.h"
 #include "autograd/node.h"
+#include "tensor/pool_allocator.h"
 #include "tensor/print.h"
 
 namespace nabla {
@@ -15,7 +16,7 @@ Variable::Variable(Tensor value, bool requires_grad) {
   }
   NABLA_CHECK(!requires_grad || is_floating(value.dtype()), "Variable",
               "requires_grad needs a floating dtype, got ", value.dtype());
-  impl_ = std::make_shared<VariableImpl>();
+  impl_ = make_pooled<VariableImpl>();
   impl_->value = std::move(value);
   impl_->requires_grad = requires_grad;
 }

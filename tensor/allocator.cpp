@@ -32,11 +32,25 @@ std::size_t round_size(std::size_t nbytes) {
 // the thread is gone.
 thread_local bool cache_destroyed = false;
 
+// Buffers below a page (the tiny tensors of scalar graphs, biases, ...) are
+// served from an array of free lists indexed by size class, so the hot path is
+// an index and a pop; larger sizes go through a map.
+constexpr std::size_t kSmallClasses = kPage / kBufferAlignment;
+
 struct ThreadCache {
+  std::vector<void*> small_lists[kSmallClasses];
   std::unordered_map<std::size_t, std::vector<void*>> free_lists;
   AllocatorStats stats;
 
+  std::vector<void*>& list_for(std::size_t size) {
+    return size < kPage ? small_lists[size / kBufferAlignment] : free_lists[size];
+  }
+
   void release_all() {
+    for (std::vector<void*>& list : small_lists) {
+      for (void* p : list) std::free(p);
+      list.clear();
+    }
     for (auto& [size, list] : free_lists)
       for (void* p : list) std::free(p);
     free_lists.clear();
@@ -69,10 +83,15 @@ void* allocate_buffer(std::size_t nbytes) {
     return p;
   }
   ThreadCache& c = *cp;
-  auto it = c.free_lists.find(size);
-  if (it != c.free_lists.end() && !it->second.empty()) {
-    void* p = it->second.back();
-    it->second.pop_back();
+  std::vector<void*>* list = nullptr;
+  if (size < kPage) {
+    list = &c.small_lists[size / kBufferAlignment];
+  } else if (auto it = c.free_lists.find(size); it != c.free_lists.end()) {
+    list = &it->second;
+  }
+  if (list != nullptr && !list->empty()) {
+    void* p = list->back();
+    list->pop_back();
     c.stats.cached_bytes -= size;
     ++c.stats.cache_hits;
     return p;
@@ -102,7 +121,7 @@ void free_buffer(void* ptr, std::size_t nbytes) noexcept {
     return;
   }
   try {
-    c.free_lists[size].push_back(ptr);
+    c.list_for(size).push_back(ptr);
     c.stats.cached_bytes += size;
   } catch (...) {
     std::free(ptr);

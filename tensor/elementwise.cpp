@@ -114,6 +114,13 @@ Tensor binary(const Tensor& a, const Tensor& b, DType dtype, const Shape& shape,
 
 template <class F>
 Tensor binary(const Tensor& a, const Tensor& b, std::string_view op, F f) {
+  // Same shape and dtype (most calls, and all of a tiny op's cost): no
+  // broadcast shape to build and nothing to convert.
+  if (a.defined() && b.defined() && a.dtype() == b.dtype() && a.shape() == b.shape()) {
+    Tensor out(a.shape(), a.dtype());
+    dispatch(a.dtype(), [&]<class T>() { apply_binary<T, T>(out, a, b, f); });
+    return out;
+  }
   const Shape shape = result_shape(a, b, op);
   return binary(a, b, promote(a.dtype(), b.dtype()), shape, f);
 }

@@ -120,6 +120,18 @@ void map_into(const Tensor& out, F f, const std::conditional_t<true, Tensor, I>&
   constexpr std::size_t M = sizeof...(I);
   constexpr std::size_t N = M + 1;
   if (out.numel() == 0) return;
+  // Fast path (the common case, and all of the per-op cost for tiny tensors):
+  // every operand contiguous with out's shape, so one unit-stride row covers all.
+  if (out.is_contiguous() && ((ins.shape() == out.shape() && ins.is_contiguous()) && ...)) {
+    O* const o = static_cast<O*>(out.raw_data());
+    const std::tuple<const I*...> in{static_cast<const I*>(ins.raw_data())...};
+    parallel_for(0, out.numel(), kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
+      const auto shifted = std::apply(
+          [begin](const I*... p) { return std::tuple<const I*...>{(p + begin)...}; }, in);
+      row_fast<0u, O>(f, o + begin, shifted, end - begin, std::make_index_sequence<M>{});
+    });
+    return;
+  }
   Shape shape = out.shape();
   std::array<Strides, N> strides = {out.strides(), broadcast_strides(ins, shape)...};
   coalesce(shape, strides);

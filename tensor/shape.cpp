@@ -9,6 +9,34 @@
 
 namespace nabla {
 
+void Shape::throw_too_many(std::size_t n) {
+  detail::throw_error("shape", n, " sizes exceed the ", kCapacity,
+                      " a Shape can hold (the maximum tensor rank is ", kMaxRank, ")");
+}
+
+Shape::iterator Shape::insert(const_iterator pos, std::size_t n, std::int64_t value) {
+  const std::size_t at = static_cast<std::size_t>(pos - begin());
+  reserve(size_ + n);
+  std::copy_backward(dims_ + at, dims_ + size_, dims_ + size_ + n);
+  std::fill(dims_ + at, dims_ + at + n, value);
+  size_ += n;
+  return dims_ + at;
+}
+
+Shape::iterator Shape::erase(const_iterator first, const_iterator last) {
+  const std::size_t at = static_cast<std::size_t>(first - begin());
+  const std::size_t n = static_cast<std::size_t>(last - first);
+  std::copy(dims_ + at + n, dims_ + size_, dims_ + at);
+  size_ -= n;
+  return dims_ + at;
+}
+
+void Shape::resize(std::size_t n, std::int64_t value) {
+  reserve(n);
+  if (n > size_) std::fill(dims_ + size_, dims_ + n, value);
+  size_ = n;
+}
+
 std::int64_t numel(const Shape& shape) {
   for (std::int64_t s : shape) NABLA_CHECK(s >= 0, "numel", "negative size in shape ", shape);
   // A zero anywhere makes the product 0, even after an overflowing prefix.

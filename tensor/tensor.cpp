@@ -6,17 +6,31 @@
 
 #include "tensor/dispatch.h"
 #include "tensor/iterate.h"
+#include "tensor/pool_allocator.h"
 
 namespace nabla {
 
-Tensor::Tensor(const Shape& shape, DType dtype) : shape_(shape), dtype_(dtype) {
-  check_shape(shape, "empty");
-  // numel() rejects element counts beyond int64, so the strides below cannot overflow.
-  numel_ = nabla::numel(shape);
-  strides_ = contiguous_strides(shape);
+Tensor::Tensor(const Shape& shape, DType dtype)
+    : shape_(shape), strides_(shape.size()), dtype_(dtype) {
+  // One pass for the common case (positive sizes, no overflow): this
+  // constructor runs for every op result, so it is on the small-tensor hot path.
+  bool simple = shape.rank() <= kMaxRank;
+  std::int64_t n = 1;
+  for (std::int64_t d = shape.rank() - 1; d >= 0 && simple; --d) {
+    strides_[d] = n;
+    simple = shape[d] > 0 && !__builtin_mul_overflow(n, shape[d], &n);
+  }
+  if (simple) {
+    numel_ = n;
+  } else {
+    check_shape(shape, "empty");
+    // numel() rejects element counts beyond int64, so the strides below cannot overflow.
+    numel_ = nabla::numel(shape);
+    strides_ = contiguous_strides(shape);
+  }
   NABLA_CHECK(numel_ <= std::numeric_limits<std::int64_t>::max() / 8, "empty", "shape ", shape,
               " is too large to allocate");
-  storage_ = std::make_shared<Storage>(static_cast<std::size_t>(numel_) * size_of(dtype));
+  storage_ = make_pooled<Storage>(static_cast<std::size_t>(numel_) * size_of(dtype));
 }
 
 Tensor::Tensor(std::shared_ptr<Storage> storage,
