@@ -19,7 +19,7 @@ thread_local std::ostream* current_trace = nullptr;
 // Gradients with at most this many elements are printed in full.
 constexpr std::int64_t kPrintValuesUpTo = 8;
 
-std::string quoted(const std::string& name) {
+std::string quote_name(const std::string& name) {
   return name.empty() ? std::string() : "'" + name + "' ";
 }
 
@@ -77,7 +77,7 @@ std::string describe_variables(const Range& inputs) {
       out << "(none)";
       continue;
     }
-    out << quoted(v.name());
+    out << quote_name(v.name());
     if (v.grad_fn()) {
       out << "(from " << v.grad_fn()->name() << ")";
     } else {
@@ -134,9 +134,9 @@ std::string describe_input(const Node& node, std::size_t i) {
   const Edge& edge = node.inputs()[i];
   std::ostringstream out;
   if (edge.node != nullptr) {
-    out << quoted(edge.node->output_name()) << "(from " << edge.node->name() << ")";
+    out << quote_name(edge.node->output_name()) << "(from " << edge.node->name() << ")";
   } else if (edge.variable != nullptr) {
-    out << quoted(edge.variable->name) << (edge.needs_grad ? "(leaf)" : "(constant)");
+    out << quote_name(edge.variable->name) << (edge.needs_grad ? "(leaf)" : "(constant)");
   } else {
     out << "(constant)";
   }
@@ -145,7 +145,7 @@ std::string describe_input(const Node& node, std::size_t i) {
 }
 
 void trace_begin(std::ostream& out, const Variable& root, std::size_t node_count) {
-  out << "backward from " << quoted(root.name()) << root.shape() << " through " << node_count
+  out << "backward from " << quote_name(root.name()) << root.shape() << " through " << node_count
       << (node_count == 1 ? " node" : " nodes") << ", in the order the engine runs them:\n";
 }
 
@@ -160,7 +160,7 @@ void trace_input(std::ostream& out, const Node& node, std::size_t i, const Tenso
 }
 
 void trace_end(std::ostream& out, const Variable& root) {
-  out << "backward from " << quoted(root.name()) << root.shape() << " done\n";
+  out << "backward from " << quote_name(root.name()) << root.shape() << " done\n";
 }
 
 void check_backward(const Node& node, std::size_t i, const Tensor& grad, std::size_t step) {
@@ -168,7 +168,7 @@ void check_backward(const Node& node, std::size_t i, const Tensor& grad, std::si
   if (bad < 0) return;
   const double value = grad.to_vector<double>()[bad];
   nabla::detail::throw_error("anomaly", "the backward of ", node.name(), " (step ", step + 1,
-                             " of the backward pass, output ", quoted(node.output_name()),
+                             " of the backward pass, output ", quote_name(node.output_name()),
                              node.shape(), ") produced ", value, " at index ",
                              unravel(bad, grad.shape()), " of the gradient for input ", i, " ",
                              describe_input(node, i));
