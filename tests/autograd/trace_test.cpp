@@ -100,6 +100,7 @@ TEST(Trace, PrintsEachNodeWithHandDerivedGradients) {
   EXPECT_THAT(text, HasSubstr("backward from 'y' [] through 3 nodes"));
   EXPECT_THAT(text, HasSubstr("backward from 'y' [] done"));
   EXPECT_THAT(text, HasSubstr("input 0 'd' (from TanhBackward) []"));
+  EXPECT_THAT(text, HasSubstr("input 1 'b' (leaf) []"));
 
   const std::vector<TracedNode> nodes = parse_trace(text);
   ASSERT_EQ(nodes.size(), 3U) << text;
@@ -162,7 +163,7 @@ TEST(Trace, LargeGradientsPrintOnlyTheirNorm) {
   ASSERT_EQ(nodes.size(), 1U) << trace.str();
   expect_printed(nodes[0].grad_out_norm, 3.0);
   EXPECT_TRUE(nodes[0].grad_out.empty());  // 9 elements: no values
-  EXPECT_THAT(trace.str(), HasSubstr("(leaf) [3, 3] <- |g| = 3\n"));
+  EXPECT_THAT(trace.str(), HasSubstr("input 0 'x' (leaf) [3, 3] <- |g| = 3\n"));
   EXPECT_EQ(trace.str().find("values"), std::string::npos) << trace.str();
 }
 
@@ -276,7 +277,7 @@ TEST(Anomaly, NanOnlyInBackwardNamesTheNodeAndStep) {
   Variable loss = sqrt(x).set_name("s") * c;
   expect_error([&] { loss.backward(); },
                {"anomaly", "backward of SqrtBackward", "step 2", "output 's' []", "nan",
-                "gradient for input 0", "(leaf) []"});
+                "gradient for input 0 'x' (leaf) []"});
   EXPECT_FALSE(x.grad().defined());  // nothing was accumulated
 }
 
@@ -285,7 +286,7 @@ TEST(Anomaly, InfInBackward) {
   Variable x = scalar(0.0, "x");
   AnomalyGuard anomaly;
   Variable y = sqrt(x);
-  expect_error([&] { y.backward(); }, {"anomaly", "SqrtBackward", "step 1", "inf", "(leaf)"});
+  expect_error([&] { y.backward(); }, {"anomaly", "SqrtBackward", "step 1", "inf", "'x' (leaf)"});
 }
 
 }  // namespace
