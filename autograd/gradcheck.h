@@ -26,9 +26,9 @@ struct GradcheckOptions {
   std::uint64_t seed = 0;  ///< seeds the projection vectors
   /// Which inputs to check (default: every floating input). Unchecked inputs
   /// are passed as constants.
-  std::vector<bool> check;
+  std::vector<bool> check = {};
   /// Names given to the input Variables (shown in the report).
-  std::vector<std::string> names;
+  std::vector<std::string> names = {};
 };
 
 /// The comparison for one input.

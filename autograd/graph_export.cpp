@@ -91,6 +91,7 @@ class DotWriter {
       const EdgeList& inputs = node.inputs();
       for (std::size_t i = 0; i < inputs.size(); ++i) {
         const Edge& edge = inputs[i];
+        if (edge.absent) continue;  // an optional input that was not given (no bias)
         std::string source;
         bool constant = false;
         if (edge.node != nullptr) {

@@ -28,6 +28,7 @@ struct Edge {
   Shape shape;                             ///< the input's shape (gradients are summed to it)
   DType dtype = DType::f32;
   bool needs_grad = false;
+  bool absent = false;  ///< an optional input that was not given (e.g. linear without bias)
 };
 
 /// A node's inputs, stored inline for up to three (so a node is one allocation).

@@ -16,7 +16,10 @@ bool input_requires_grad(const Variable& v) {
 Edge make_edge(const Variable& v) {
   Edge edge;
   const std::shared_ptr<VariableImpl>& impl = v.impl();
-  if (impl == nullptr) return edge;  // an absent optional input (e.g. no bias)
+  if (impl == nullptr) {  // an optional input that was not given (e.g. no bias)
+    edge.absent = true;
+    return edge;
+  }
   edge.shape = impl->value.shape();
   edge.dtype = impl->value.dtype();
   if (impl->grad_fn != nullptr) {

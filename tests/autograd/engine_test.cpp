@@ -98,6 +98,27 @@ TEST(Engine, LeavesNeverShareAGradientBuffer) {
   EXPECT_EQ(values(b.grad()), (std::vector<double>{1, 1}));
 }
 
+TEST(Engine, AGradientHeldByTheUserIsNotChangedByTheNextBackward) {
+  // Accumulation is in place only when nothing else refers to the gradient.
+  Variable x = leaf({2.0}, {});
+  (x * x).backward();
+  const Tensor first = x.grad();
+  (x * x).backward();
+  EXPECT_DOUBLE_EQ(first.item<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(x.grad().item<double>(), 8.0);
+}
+
+TEST(Engine, SharedWeightAccumulatesAcrossManyUses) {
+  // y = x * w * w * ... (k times): dy/dw = k x w^(k-1) = 50 * 1 * 1 with w = 1.
+  Variable x = leaf({1.0}, {});
+  Variable w = leaf({1.0}, {});
+  Variable y = x;
+  for (int k = 0; k < 50; ++k) y = y * w;
+  y.backward();
+  EXPECT_DOUBLE_EQ(w.grad().item<double>(), 50.0);
+  EXPECT_DOUBLE_EQ(x.grad().item<double>(), 1.0);
+}
+
 TEST(Engine, SecondBackwardWithoutRetainGraphThrows) {
   Variable x = leaf({0.5}, {});
   Variable y = tanh(x) * x;

@@ -148,6 +148,17 @@ TEST(GraphExport, LeavesNamedAndUnnamedConstantsAreDrawnDifferently) {
   EXPECT_NE(dot.find("op1 -> op0 [label=\"0\"];"), std::string::npos) << dot;
 }
 
+TEST(GraphExport, AnOptionalInputThatWasNotGivenIsNotDrawn) {
+  Variable x(ones({2, 3}, DType::f64));
+  Variable w(ones({3, 4}, DType::f64), true);
+  w.set_name("w");
+  const std::string dot = to_dot(linear(x, w));
+  EXPECT_NE(dot.find("LinearBackward"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("label=\"1\""), std::string::npos) << dot;    // w is argument 1
+  EXPECT_EQ(dot.find("label=\"2\""), std::string::npos) << dot;    // no bias edge
+  EXPECT_EQ(dot.find("constant\\n[]"), std::string::npos) << dot;  // no phantom rank-0 input
+}
+
 TEST(GraphExport, ALeafUsedTwiceIsDrawnOnceWithTwoEdges) {
   Variable x = leaf({2}, {}, "x");
   Variable y = x * x;
