@@ -1,5 +1,5 @@
 # Thin wrapper around CMake. The two commands of the quick start:
-#   make demo   installs what is missing, builds, runs the demo program
+#   make demo   installs what is missing, builds, runs the demo programs
 #   make test   installs what is missing, builds, runs every test
 # Also: make bench (benchmarks), make sanitize (whole suite under ASan+UBSan),
 #       make format (clang-format every source file), make clean.
@@ -26,6 +26,7 @@ build: configure
 
 demo: deps-all build
 	./$(BUILD)/examples/tensor_basics
+	./$(BUILD)/examples/scalar_backprop
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
