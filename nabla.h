@@ -2,5 +2,5 @@
 // The umbrella header: it includes each layer's public headers and nothing else.
 #pragma once
 
-#include "tensor/ops.h"
 #include "autograd/ops.h"
+#include "tensor/ops.h"
