@@ -16,19 +16,14 @@
 namespace nabla {
 namespace {
 
+using testing::f64;
+using testing::random;
+using testing::transposed;
+
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::values;
 using Vars = std::vector<Variable>;
-
-Tensor f64(const std::vector<double>& v, const Shape& shape) {
-  return from_vector(v, shape);
-}
-
-Tensor random(const Shape& shape, std::uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, gen, DType::f64);
-}
 
 // Standard normal values pushed at least 0.3 away from 0 (for kinks and poles at 0).
 Tensor away_from_zero(const Shape& shape, std::uint64_t seed) {
@@ -40,11 +35,6 @@ Tensor away_from_zero(const Shape& shape, std::uint64_t seed) {
 Tensor positive(const Shape& shape, std::uint64_t seed) {
   Generator gen(seed);
   return rand(shape, gen, DType::f64) * 1.5 + 0.5;
-}
-
-// A [3, 4] f64 view with strides [1, 3]: gradcheck keeps f64 strides.
-Tensor transposed(std::uint64_t seed) {
-  return transpose(random({4, 3}, seed), 0, 1);
 }
 
 Variable leaf(const std::vector<double>& v, const Shape& shape) {

@@ -13,14 +13,35 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "autograd/gradcheck.h"
 #include "autograd/gradcheck_gtest.h"
+#include "tensor/factory.h"
+#include "tensor/random.h"
+#include "tensor/shape_ops.h"
 
 namespace nabla::testing {
+
+/// An f64 tensor from row-major values (gradcheck inputs).
+inline Tensor f64(const std::vector<double>& v, const Shape& shape) {
+  return from_vector(v, shape);
+}
+
+/// Standard normal f64 values from a generator seeded with `seed`.
+inline Tensor random(const Shape& shape, std::uint64_t seed) {
+  Generator gen(seed);
+  return randn(shape, gen, DType::f64);
+}
+
+/// A [3, 4] f64 view with strides [1, 3] (gradcheck keeps f64 strides, so this
+/// checks a rule on a non-contiguous input).
+inline Tensor transposed(std::uint64_t seed) {
+  return transpose(random({4, 3}, seed), 0, 1);
+}
 
 inline std::set<std::string>& gradcheck_cases() {
   static std::set<std::string> cases;

@@ -10,14 +10,11 @@
 namespace nabla {
 namespace {
 
+using testing::random;
+
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::values;
-
-Tensor randn64(const Shape& shape, std::uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, gen, DType::f64);
-}
 
 Tensor indices(std::vector<std::int64_t> v, const Shape& shape) {
   return from_vector(v, shape);
@@ -25,18 +22,17 @@ Tensor indices(std::vector<std::int64_t> v, const Shape& shape) {
 
 GRADCHECK_TEST(IndexSelectBackward, RepeatedIndicesAlongEachDim) {
   const Tensor rows = indices({0, 2, 0, 3}, {4});
-  expect_gradcheck([&](const auto& v) { return index_select(v[0], 0, rows); },
-                   {randn64({4, 3}, 1)});
+  expect_gradcheck([&](const auto& v) { return index_select(v[0], 0, rows); }, {random({4, 3}, 1)});
   const Tensor cols = indices({2, 2, 0}, {3});
   expect_gradcheck([&](const auto& v) { return index_select(v[0], 1, cols); },
-                   {randn64({2, 3, 2}, 2)});
+                   {random({2, 3, 2}, 2)});
   expect_gradcheck([&](const auto& v) { return index_select(v[0], -1, cols); },
-                   {transpose(randn64({3, 2}, 3), 0, 1)});
+                   {transpose(random({3, 2}, 3), 0, 1)});
 }
 
 GRADCHECK_TEST(IndexSelectBackward, RankZeroIndex) {
   const Tensor one = from_vector<std::int64_t>({1}, {});
-  expect_gradcheck([&](const auto& v) { return index_select(v[0], 1, one); }, {randn64({2, 3}, 4)});
+  expect_gradcheck([&](const auto& v) { return index_select(v[0], 1, one); }, {random({2, 3}, 4)});
 }
 
 TEST(IndexSelectBackward, RepeatedIndicesAccumulate) {
@@ -59,11 +55,11 @@ TEST(IndexSelectBackward, RowsAccumulateInTwoDims) {
 
 GRADCHECK_TEST(GatherBackward, RepeatedIndices) {
   const Tensor idx1 = indices({0, 0, 3, 1, 2, 1, 3, 3, 3}, {3, 3});
-  expect_gradcheck([&](const auto& v) { return gather(v[0], 1, idx1); }, {randn64({3, 4}, 5)});
+  expect_gradcheck([&](const auto& v) { return gather(v[0], 1, idx1); }, {random({3, 4}, 5)});
   // index smaller than x outside dim 0: rows 0 and 2 are read twice.
   const Tensor idx0 = indices({0, 2, 2, 0}, {2, 2});
   expect_gradcheck([&](const auto& v) { return gather(v[0], 0, idx0); },
-                   {transpose(randn64({3, 3}, 6), 0, 1)});
+                   {transpose(random({3, 3}, 6), 0, 1)});
 }
 
 TEST(GatherBackward, RepeatedIndicesAccumulate) {
@@ -82,16 +78,16 @@ TEST(GatherBackward, ErrorsNameTheIndex) {
 GRADCHECK_TEST(ScatterAddBackward, BothInputsWithRepeatedIndices) {
   const Tensor idx = indices({0, 2, 0, 2, 2, 1}, {2, 3});
   expect_gradcheck([&](const auto& v) { return scatter_add(v[0], 0, idx, v[1]); },
-                   {randn64({3, 3}, 7), randn64({2, 3}, 8)});
+                   {random({3, 3}, 7), random({2, 3}, 8)});
   expect_gradcheck([&](const auto& v) { return scatter_add(v[0], 1, idx, v[1]); },
-                   {randn64({2, 4}, 9), transpose(randn64({3, 2}, 10), 0, 1)});
+                   {random({2, 4}, 9), transpose(random({3, 2}, 10), 0, 1)});
 }
 
 GRADCHECK_TEST(ScatterAddBackward, SourceLargerThanIndex) {
   // Only src[:2, :2] is scattered; the rest has gradient 0.
   const Tensor idx = indices({1, 0, 1, 1}, {2, 2});
   expect_gradcheck([&](const auto& v) { return scatter_add(v[0], 0, idx, v[1]); },
-                   {randn64({2, 3}, 11), randn64({3, 3}, 12)});
+                   {random({2, 3}, 11), random({3, 3}, 12)});
 }
 
 TEST(ScatterAddBackward, GradientsByHand) {
@@ -111,17 +107,17 @@ GRADCHECK_TEST(WhereBackward, BroadcastCondition) {
   // cond [2, 1] with a [2, 3] and b [3]
   const Tensor cond = from_vector<double>({1, 0}, {2, 1});
   expect_gradcheck([&](const auto& v) { return where(cond, v[0], v[1]); },
-                   {randn64({2, 3}, 13), randn64({3}, 14)});
+                   {random({2, 3}, 13), random({3}, 14)});
   // cond [3] broadcast against a [2, 1] and a non-contiguous b [2, 3]
   const Tensor cond3 = from_vector<std::int64_t>({0, 1, 1}, {3});
   expect_gradcheck([&](const auto& v) { return where(cond3, v[0], v[1]); },
-                   {randn64({2, 1}, 15), transpose(randn64({3, 2}, 16), 0, 1)});
+                   {random({2, 1}, 15), transpose(random({3, 2}, 16), 0, 1)});
 }
 
 GRADCHECK_TEST(WhereBackward, ScalarOverloads) {
   const Tensor cond = from_vector<double>({1, 0, 0, 1}, {2, 2});
-  expect_gradcheck([&](const auto& v) { return where(cond, 2.5, v[0]); }, {randn64({2, 2}, 17)});
-  expect_gradcheck([&](const auto& v) { return where(cond, v[0], -1.0); }, {randn64({2}, 18)});
+  expect_gradcheck([&](const auto& v) { return where(cond, 2.5, v[0]); }, {random({2, 2}, 17)});
+  expect_gradcheck([&](const auto& v) { return where(cond, v[0], -1.0); }, {random({2}, 18)});
 }
 
 TEST(WhereBackward, GradientGoesToTheSelectedSide) {
@@ -144,10 +140,10 @@ TEST(WhereBackward, ErrorsNameTheShapes) {
 GRADCHECK_TEST(MaskedFillBackward, BroadcastMask) {
   const Tensor mask = from_vector<double>({0, 1, 0}, {3});
   expect_gradcheck([&](const auto& v) { return masked_fill(v[0], mask, 5.0); },
-                   {randn64({2, 3}, 19)});
+                   {random({2, 3}, 19)});
   const Tensor col = from_vector<std::int64_t>({1, 0}, {2, 1});
   expect_gradcheck([&](const auto& v) { return masked_fill(v[0], col, -1.0); },
-                   {transpose(randn64({3, 2}, 20), 0, 1)});
+                   {transpose(random({3, 2}, 20), 0, 1)});
 }
 
 TEST(MaskedFillBackward, FilledPositionsGetNoGradient) {

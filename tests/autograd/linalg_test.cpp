@@ -10,6 +10,8 @@
 namespace nabla {
 namespace {
 
+using testing::random;
+
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::values;
@@ -18,49 +20,44 @@ Variable matmul_fn(const std::vector<Variable>& v) {
   return matmul(v[0], v[1]);
 }
 
-Tensor randn64(const Shape& shape, std::uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, gen, DType::f64);
-}
-
 GRADCHECK_TEST(MatmulBackward, VectorDotVector) {
-  expect_gradcheck(matmul_fn, {randn64({3}, 1), randn64({3}, 2)});
+  expect_gradcheck(matmul_fn, {random({3}, 1), random({3}, 2)});
 }
 
 GRADCHECK_TEST(MatmulBackward, MatrixTimesMatrix) {
-  expect_gradcheck(matmul_fn, {randn64({2, 3}, 3), randn64({3, 4}, 4)});
+  expect_gradcheck(matmul_fn, {random({2, 3}, 3), random({3, 4}, 4)});
 }
 
 GRADCHECK_TEST(MatmulBackward, VectorTimesMatrix) {
-  expect_gradcheck(matmul_fn, {randn64({3}, 5), randn64({3, 4}, 6)});
+  expect_gradcheck(matmul_fn, {random({3}, 5), random({3, 4}, 6)});
 }
 
 GRADCHECK_TEST(MatmulBackward, MatrixTimesVector) {
-  expect_gradcheck(matmul_fn, {randn64({2, 3}, 7), randn64({3}, 8)});
+  expect_gradcheck(matmul_fn, {random({2, 3}, 7), random({3}, 8)});
 }
 
 GRADCHECK_TEST(MatmulBackward, TransposedNonContiguousOperands) {
   // a = (4x3)^T and b = (5x4)^T: both are strided views, multiplied without a copy.
   expect_gradcheck(matmul_fn,
-                   {transpose(randn64({3, 2}, 9), 0, 1), transpose(randn64({4, 3}, 10), 0, 1)});
-  expect_gradcheck(matmul_fn, {transpose(randn64({2, 3, 2}, 11), 1, 2), randn64({3}, 12)});
+                   {transpose(random({3, 2}, 9), 0, 1), transpose(random({4, 3}, 10), 0, 1)});
+  expect_gradcheck(matmul_fn, {transpose(random({2, 3, 2}, 11), 1, 2), random({3}, 12)});
 }
 
 GRADCHECK_TEST(MatmulBackward, BatchTimesMatrix) {
   // [B, M, K] x [K, N]: b is shared by the batch, its gradient sums over B.
-  expect_gradcheck(matmul_fn, {randn64({2, 2, 3}, 13), randn64({3, 4}, 14)});
-  expect_gradcheck(matmul_fn, {randn64({2, 3}, 15), randn64({2, 3, 2}, 16)});
+  expect_gradcheck(matmul_fn, {random({2, 2, 3}, 13), random({3, 4}, 14)});
+  expect_gradcheck(matmul_fn, {random({2, 3}, 15), random({2, 3, 2}, 16)});
 }
 
 GRADCHECK_TEST(MatmulBackward, BroadcastBatchDims) {
   // [B, 1, M, K] x [C, K, N] -> [B, C, M, N]
-  expect_gradcheck(matmul_fn, {randn64({2, 1, 2, 3}, 17), randn64({3, 3, 2}, 18)});
-  expect_gradcheck(matmul_fn, {randn64({1, 2, 2}, 19), randn64({3, 2, 2}, 20)});
+  expect_gradcheck(matmul_fn, {random({2, 1, 2, 3}, 17), random({3, 3, 2}, 18)});
+  expect_gradcheck(matmul_fn, {random({1, 2, 2}, 19), random({3, 2, 2}, 20)});
 }
 
 GRADCHECK_TEST(MatmulBackward, VectorWithBatch) {
-  expect_gradcheck(matmul_fn, {randn64({3}, 21), randn64({2, 3, 2}, 22)});
-  expect_gradcheck(matmul_fn, {randn64({2, 2, 3}, 23), randn64({3}, 24)});
+  expect_gradcheck(matmul_fn, {random({3}, 21), random({2, 3, 2}, 22)});
+  expect_gradcheck(matmul_fn, {random({2, 2, 3}, 23), random({3}, 24)});
 }
 
 TEST(MatmulBackward, GradientsByHand) {
@@ -116,26 +113,26 @@ Variable linear_fn(const std::vector<Variable>& v) {
 }
 
 GRADCHECK_TEST(LinearBackward, WithBias) {
-  expect_gradcheck(linear_fn, {randn64({3, 4}, 31), randn64({4, 2}, 32), randn64({2}, 33)});
+  expect_gradcheck(linear_fn, {random({3, 4}, 31), random({4, 2}, 32), random({2}, 33)});
 }
 
 GRADCHECK_TEST(LinearBackward, WithoutBias) {
   expect_gradcheck([](const std::vector<Variable>& v) { return linear(v[0], v[1]); },
-                   {randn64({3, 4}, 34), randn64({4, 2}, 35)});
+                   {random({3, 4}, 34), random({4, 2}, 35)});
 }
 
 GRADCHECK_TEST(LinearBackward, BatchedInput) {
   // x [2, 3, 4]: the 6 rows share W and b.
-  expect_gradcheck(linear_fn, {randn64({2, 3, 4}, 36), randn64({4, 2}, 37), randn64({2}, 38)});
+  expect_gradcheck(linear_fn, {random({2, 3, 4}, 36), random({4, 2}, 37), random({2}, 38)});
 }
 
 GRADCHECK_TEST(LinearBackward, VectorInput) {
-  expect_gradcheck(linear_fn, {randn64({4}, 39), randn64({4, 3}, 40), randn64({3}, 41)});
+  expect_gradcheck(linear_fn, {random({4}, 39), random({4, 3}, 40), random({3}, 41)});
 }
 
 GRADCHECK_TEST(LinearBackward, NonContiguousInputAndWeight) {
-  expect_gradcheck(linear_fn, {transpose(randn64({4, 3}, 42), 0, 1),
-                               transpose(randn64({2, 4}, 43), 0, 1), randn64({2}, 44)});
+  expect_gradcheck(linear_fn, {transpose(random({4, 3}, 42), 0, 1),
+                               transpose(random({2, 4}, 43), 0, 1), random({2}, 44)});
 }
 
 TEST(LinearBackward, GradientsByHand) {

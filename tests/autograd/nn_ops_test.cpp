@@ -15,14 +15,11 @@
 namespace nabla {
 namespace {
 
+using testing::random;
+
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::values;
-
-Tensor randn64(const Shape& shape, std::uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, gen, DType::f64);
-}
 
 void expect_near(const std::vector<double>& actual,
                  const std::vector<double>& expected,
@@ -36,11 +33,11 @@ void expect_near(const std::vector<double>& actual,
 // softmax, log_softmax
 
 GRADCHECK_TEST(SoftmaxBackward, AlongFirstAndLastDim) {
-  expect_gradcheck([](const auto& v) { return softmax(v[0], 0); }, {randn64({3, 4}, 1)});
-  expect_gradcheck([](const auto& v) { return softmax(v[0], -1); }, {randn64({3, 4}, 2)});
-  expect_gradcheck([](const auto& v) { return softmax(v[0], 1); }, {randn64({2, 3, 2}, 3)});
+  expect_gradcheck([](const auto& v) { return softmax(v[0], 0); }, {random({3, 4}, 1)});
+  expect_gradcheck([](const auto& v) { return softmax(v[0], -1); }, {random({3, 4}, 2)});
+  expect_gradcheck([](const auto& v) { return softmax(v[0], 1); }, {random({2, 3, 2}, 3)});
   expect_gradcheck([](const auto& v) { return softmax(v[0], -1); },
-                   {transpose(randn64({4, 3}, 4), 0, 1)});
+                   {transpose(random({4, 3}, 4), 0, 1)});
 }
 
 TEST(SoftmaxBackward, GradientByHand) {
@@ -54,10 +51,10 @@ TEST(SoftmaxBackward, GradientByHand) {
 }
 
 GRADCHECK_TEST(LogSoftmaxBackward, AlongFirstAndLastDim) {
-  expect_gradcheck([](const auto& v) { return log_softmax(v[0], 0); }, {randn64({3, 4}, 5)});
-  expect_gradcheck([](const auto& v) { return log_softmax(v[0], -1); }, {randn64({3, 4}, 6)});
+  expect_gradcheck([](const auto& v) { return log_softmax(v[0], 0); }, {random({3, 4}, 5)});
+  expect_gradcheck([](const auto& v) { return log_softmax(v[0], -1); }, {random({3, 4}, 6)});
   expect_gradcheck([](const auto& v) { return log_softmax(v[0], 1); },
-                   {transpose(randn64({2, 3, 2}, 7), 0, 2)});
+                   {transpose(random({2, 3, 2}, 7), 0, 2)});
 }
 
 TEST(LogSoftmaxBackward, GradientByHand) {
@@ -95,10 +92,10 @@ GRADCHECK_TEST(SoftmaxCrossEntropyBackward, LabelsEachReduction) {
   const Tensor labels = from_vector<std::int64_t>({0, 3, 3}, {3});
   for (Reduction r : kReductions) {
     expect_gradcheck([&](const auto& v) { return softmax_cross_entropy(v[0], labels, r); },
-                     {randn64({3, 4}, 8)});
+                     {random({3, 4}, 8)});
   }
   expect_gradcheck([&](const auto& v) { return softmax_cross_entropy(v[0], labels); },
-                   {transpose(randn64({4, 3}, 9), 0, 1)});
+                   {transpose(random({4, 3}, 9), 0, 1)});
 }
 
 GRADCHECK_TEST(SoftmaxCrossEntropyBackward, ProbabilitiesEachReduction) {
@@ -108,9 +105,9 @@ GRADCHECK_TEST(SoftmaxCrossEntropyBackward, ProbabilitiesEachReduction) {
   const Tensor unnormalized = from_vector<double>({0.2, 1.0, 0.3, 0.0, 0.4, 2.0}, {2, 3});
   for (Reduction r : kReductions) {
     expect_gradcheck([&](const auto& v) { return softmax_cross_entropy(v[0], soft, r); },
-                     {randn64({2, 3}, 10)});
+                     {random({2, 3}, 10)});
     expect_gradcheck([&](const auto& v) { return softmax_cross_entropy(v[0], unnormalized, r); },
-                     {randn64({2, 3}, 11)});
+                     {random({2, 3}, 11)});
   }
 }
 
@@ -119,10 +116,10 @@ GRADCHECK_TEST(SoftmaxCrossEntropyBackward, LabelSmoothing) {
   const Tensor one_hot_f32 = from_vector<float>({0, 0, 1, 1, 0, 0}, {2, 3});
   for (Reduction r : kReductions) {
     expect_gradcheck([&](const auto& v) { return softmax_cross_entropy(v[0], labels, r, 0.1); },
-                     {randn64({2, 3}, 12)});
+                     {random({2, 3}, 12)});
     expect_gradcheck(
         [&](const auto& v) { return softmax_cross_entropy(v[0], one_hot_f32, r, 0.3); },
-        {randn64({2, 3}, 13)});
+        {random({2, 3}, 13)});
   }
 }
 
@@ -223,7 +220,7 @@ GRADCHECK_TEST(BinaryCrossEntropyWithLogitsBackward, LogitsAndTargetEachReductio
   const Tensor target = from_vector<double>({0, 1, 0.3, 1, 0, 0.8}, {2, 3});
   for (Reduction r : kReductions) {
     expect_gradcheck([&](const auto& v) { return binary_cross_entropy_with_logits(v[0], v[1], r); },
-                     {randn64({2, 3}, 14), target});
+                     {random({2, 3}, 14), target});
   }
   Generator gen(15);
   expect_gradcheck(
@@ -294,13 +291,13 @@ Variable batch_norm_train(const std::vector<Variable>& v) {
 }
 
 GRADCHECK_TEST(BatchNormBackward, Training2d) {
-  expect_gradcheck(batch_norm_train, {randn64({4, 3}, 16), randn64({3}, 17), randn64({3}, 18)});
+  expect_gradcheck(batch_norm_train, {random({4, 3}, 16), random({3}, 17), random({3}, 18)});
   expect_gradcheck(batch_norm_train,
-                   {transpose(randn64({3, 4}, 19), 0, 1), randn64({3}, 20), randn64({3}, 21)});
+                   {transpose(random({3, 4}, 19), 0, 1), random({3}, 20), random({3}, 21)});
 }
 
 GRADCHECK_TEST(BatchNormBackward, Training3d) {
-  expect_gradcheck(batch_norm_train, {randn64({3, 2, 2}, 22), randn64({2}, 23), randn64({2}, 24)});
+  expect_gradcheck(batch_norm_train, {random({3, 2, 2}, 22), random({2}, 23), random({2}, 24)});
 }
 
 GRADCHECK_TEST(BatchNormBackward, TrainingWithoutAffine) {
@@ -308,7 +305,7 @@ GRADCHECK_TEST(BatchNormBackward, TrainingWithoutAffine) {
       [](const auto& v) {
         return batch_norm(v[0], Variable(), Variable(), Tensor(), Tensor(), /*training=*/true);
       },
-      {randn64({2, 3, 2}, 25)});
+      {random({2, 3, 2}, 25)});
 }
 
 GRADCHECK_TEST(BatchNormBackward, Evaluation2dAnd3d) {
@@ -317,8 +314,8 @@ GRADCHECK_TEST(BatchNormBackward, Evaluation2dAnd3d) {
   auto eval_fn = [&](const std::vector<Variable>& v) {
     return batch_norm(v[0], v[1], v[2], running_mean, running_var, /*training=*/false);
   };
-  expect_gradcheck(eval_fn, {randn64({2, 3}, 26), randn64({3}, 27), randn64({3}, 28)});
-  expect_gradcheck(eval_fn, {randn64({2, 3, 2}, 29), randn64({3}, 30), randn64({3}, 31)});
+  expect_gradcheck(eval_fn, {random({2, 3}, 26), random({3}, 27), random({3}, 28)});
+  expect_gradcheck(eval_fn, {random({2, 3, 2}, 29), random({3}, 30), random({3}, 31)});
 }
 
 TEST(BatchNormBackward, TrainingValuesAndRunningStatistics) {
@@ -419,7 +416,7 @@ GRADCHECK_TEST(DropoutBackward, SameMaskEveryEvaluation) {
         gen.seed(42);  // every evaluation draws the same mask
         return dropout(v[0], 0.4, /*training=*/true, &gen);
       },
-      {randn64({3, 4}, 32)});
+      {random({3, 4}, 32)});
 }
 
 TEST(DropoutBackward, KeptFractionAndScaling) {

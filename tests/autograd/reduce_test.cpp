@@ -14,26 +14,16 @@
 namespace nabla {
 namespace {
 
+using testing::f64;
+using testing::random;
+using testing::transposed;
+
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::values;
 using Vars = std::vector<Variable>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-Tensor f64(const std::vector<double>& v, const Shape& shape) {
-  return from_vector(v, shape);
-}
-
-Tensor random(const Shape& shape, std::uint64_t seed) {
-  Generator gen(seed);
-  return randn(shape, gen, DType::f64);
-}
-
-// A [3, 4] f64 view with strides [1, 3]: gradcheck keeps f64 strides.
-Tensor transposed(std::uint64_t seed) {
-  return transpose(random({4, 3}, seed), 0, 1);
-}
 
 // Runs backward from sum(y) (or y itself when it has one element) and returns x's gradient.
 std::vector<double> grad_of(const Variable& x, const Variable& y) {
