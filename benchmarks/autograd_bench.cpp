@@ -19,6 +19,13 @@ using nabla::Variable;
 
 constexpr int kDepth = 1000;
 
+// Adds a counter `name` = elapsed time / (iterations x units per iteration).
+void report_time_per(benchmark::State& state, const char* name, double units) {
+  state.counters[name] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * units,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
 enum class Op { kTanh, kMulVariable, kAddVariable, kMixed };
 
 // One step of the chain: y -> f(y) (the Variable w enters the binary ops).
@@ -56,9 +63,7 @@ void BM_ChainForwardBackward(benchmark::State& state) {
     x.zero_grad();
     w.zero_grad();
   }
-  state.counters["time_per_op"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kDepth,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_op", kDepth);
 }
 BENCHMARK(BM_ChainForwardBackward)
     ->ArgNames({"op", "n"})
@@ -74,9 +79,7 @@ void BM_ChainForward(benchmark::State& state) {
     for (int k = 0; k < kDepth; ++k) y = nabla::tanh(y);
     benchmark::DoNotOptimize(y.value().raw_data());
   }
-  state.counters["time_per_op"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kDepth,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_op", kDepth);
 }
 BENCHMARK(BM_ChainForward)->Unit(benchmark::kMicrosecond);
 
@@ -89,9 +92,7 @@ void BM_ChainNoGrad(benchmark::State& state) {
     for (int k = 0; k < kDepth; ++k) y = nabla::tanh(y);
     benchmark::DoNotOptimize(y.value().raw_data());
   }
-  state.counters["time_per_op"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * kDepth,
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_op", kDepth);
 }
 BENCHMARK(BM_ChainNoGrad)->Unit(benchmark::kMicrosecond);
 
@@ -189,9 +190,7 @@ void BM_ScalarMlpStep(benchmark::State& state) {
     });
   }
   state.counters["nodes"] = static_cast<double>(nodes);
-  state.counters["time_per_node"] =
-      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(nodes),
-                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  report_time_per(state, "time_per_node", static_cast<double>(nodes));
 }
 BENCHMARK(BM_ScalarMlpStep)->Unit(benchmark::kMillisecond);
 

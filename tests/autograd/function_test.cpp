@@ -8,11 +8,14 @@
 #include <limits>
 #include <vector>
 
+#include "cube_function.h"
 #include "nabla.h"
 #include "test_util.h"
 
 namespace nabla {
 namespace {
+
+using testing::Cube;
 
 using autograd::FunctionContext;
 using testing::expect_error;
@@ -23,19 +26,6 @@ Variable leaf(std::vector<double> v, Shape shape, const std::string& name = "") 
   if (!name.empty()) x.set_name(name);
   return x;
 }
-
-// y = x^3, dy/dx = 3 x^2
-struct Cube : autograd::Function<Cube> {
-  static constexpr const char* name = "CubeBackward";
-  static Tensor forward(FunctionContext& ctx, const Tensor& x) {
-    ctx.save_for_backward({x});
-    return x * x * x;
-  }
-  static GradList backward(FunctionContext& ctx, const Tensor& grad_out) {
-    const Tensor& x = ctx.saved()[0];
-    return {grad_out * 3.0 * x * x};
-  }
-};
 
 // y = alpha * a * b with a scalar argument kept in the context;
 // dy/da = alpha b, dy/db = alpha a (in the output's broadcast shape).

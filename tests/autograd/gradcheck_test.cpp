@@ -9,11 +9,14 @@
 #include <vector>
 
 #include "autograd/gradcheck_gtest.h"
+#include "cube_function.h"
 #include "nabla.h"
 #include "test_util.h"
 
 namespace nabla {
 namespace {
+
+using testing::Cube;
 
 using autograd::FunctionContext;
 using autograd::gradcheck;
@@ -22,19 +25,6 @@ using autograd::GradcheckResult;
 using testing::expect_error;
 using ::testing::HasSubstr;
 using testing::values;
-
-// y = x^3, dy/dx = 3 x^2 (correct).
-struct Cube : autograd::Function<Cube> {
-  static constexpr const char* name = "CubeBackward";
-  static Tensor forward(FunctionContext& ctx, const Tensor& x) {
-    ctx.save_for_backward({x});
-    return x * x * x;
-  }
-  static GradList backward(FunctionContext& ctx, const Tensor& grad_out) {
-    const Tensor& x = ctx.saved()[0];
-    return {grad_out * 3.0 * x * x};
-  }
-};
 
 // y = x^3 with the classic slip dy/dx = 2 x^2 (the exponent rule half-applied).
 struct WrongCube : autograd::Function<WrongCube> {

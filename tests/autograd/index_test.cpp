@@ -10,10 +10,9 @@
 namespace nabla {
 namespace {
 
-using testing::random;
-
 using testing::expect_error;
 using testing::expect_gradcheck;
+using testing::random;
 using testing::values;
 
 Tensor indices(std::vector<std::int64_t> v, const Shape& shape) {

@@ -10,10 +10,9 @@
 namespace nabla {
 namespace {
 
-using testing::random;
-
 using testing::expect_error;
 using testing::expect_gradcheck;
+using testing::random;
 using testing::values;
 
 Variable matmul_fn(const std::vector<Variable>& v) {

@@ -15,10 +15,9 @@
 namespace nabla {
 namespace {
 
-using testing::random;
-
 using testing::expect_error;
 using testing::expect_gradcheck;
+using testing::random;
 using testing::values;
 
 void expect_near(const std::vector<double>& actual,

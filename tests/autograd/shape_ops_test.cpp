@@ -14,12 +14,11 @@
 namespace nabla {
 namespace {
 
+using testing::expect_error;
+using testing::expect_gradcheck;
 using testing::f64;
 using testing::random;
 using testing::transposed;
-
-using testing::expect_error;
-using testing::expect_gradcheck;
 using testing::values;
 using Vars = std::vector<Variable>;
 
