@@ -3,6 +3,8 @@
 #pragma once
 
 #include "autograd/ops.h"
+#include "data/data.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
 #include "tensor/ops.h"
+#include "train/train.h"

@@ -1,0 +1,121 @@
+// fit / evaluate / predict: the Keras-style training loop over nn Modules,
+// optim Optimizers and data Datasets.
+//
+//   auto history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
+//                             {.epochs = 20, .batch_size = 128, .validation_split = 0.1,
+//                              .metrics = {"accuracy"},
+//                              .callbacks = {std::make_shared<train::EarlyStopping>()}});
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/variable.h"
+#include "data/dataset.h"
+#include "train/callback.h"
+#include "train/history.h"
+#include "train/logs.h"
+#include "train/metric.h"
+
+namespace nabla::nn {
+class Module;
+}
+namespace nabla::optim {
+class Optimizer;
+}
+
+namespace nabla::train {
+
+/// A loss: the model's outputs and the batch's targets to a scalar Variable.
+/// Every nn loss function object (nn::CrossEntropyLoss{}, nn::MSELoss{}, ...)
+/// converts to it.
+using LossFunction = std::function<Variable(const Variable& outputs, const Tensor& targets)>;
+
+/// A metric given by name ("accuracy", "mae", ...; see make_metric) or as an object.
+class MetricSpec {
+ public:
+  MetricSpec(const char* name);  // NOLINT: implicit, so {"accuracy"} reads as in Keras
+  MetricSpec(std::string name);  // NOLINT
+  MetricSpec(std::shared_ptr<const Metric> metric);  // NOLINT
+  /// A fresh metric object.
+  std::unique_ptr<Metric> make() const;
+
+ private:
+  std::shared_ptr<const Metric> metric_;
+};
+
+struct FitOptions {
+  /// fit runs epochs initial_epoch .. epochs-1.
+  std::int64_t epochs = 1;
+  /// Samples per gradient step: 1 online, the dataset size full-batch.
+  std::int64_t batch_size = 32;
+  /// Visit the training samples in a new order each epoch.
+  bool shuffle = true;
+  /// The seed of the shuffling (epoch e's order depends only on seed and e).
+  std::uint64_t seed = 0;
+  /// Validation data evaluated after each epoch (its own results are logged
+  /// with the prefix "val_"). Must outlive the call.
+  const data::Dataset* validation_data = nullptr;
+  /// Without validation_data: the fraction of the training set, taken from its
+  /// end before any shuffling (as Keras), held out for validation.
+  double validation_split = 0.0;
+  std::vector<MetricSpec> metrics;
+  std::vector<std::shared_ptr<Callback>> callbacks;
+  /// 0 silent, 1 a progress bar (one line per epoch when the output is not a
+  /// terminal), 2 one line per epoch.
+  int verbose = 1;
+  /// The first epoch to run (resuming from a checkpoint).
+  std::int64_t initial_epoch = 0;
+  /// The dtype batches are fed in (the model's parameters must match).
+  DType dtype = DType::f32;
+};
+
+/// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
+/// regularization penalties), backward, optimizer step. Returns the History of
+/// the epochs run. Throws nabla::Error for invalid options (epochs < 0,
+/// batch_size < 1, validation_split outside [0, 1), an empty training set).
+History fit(nn::Module& model,
+            const LossFunction& loss,
+            optim::Optimizer& optimizer,
+            const data::Dataset& train_data,
+            const FitOptions& options = {});
+
+struct EvaluateOptions {
+  std::int64_t batch_size = 256;
+  std::vector<MetricSpec> metrics;
+  int verbose = 0;
+  DType dtype = DType::f32;
+};
+
+/// The loss (without regularization, as Keras reports it) and the metrics of
+/// `model` on `data`, in evaluation mode without recording a graph. Keys:
+/// "loss" and each metric's name.
+Logs evaluate(nn::Module& model,
+              const LossFunction& loss,
+              const data::Dataset& data,
+              const EvaluateOptions& options = {});
+
+/// The model's outputs for every input of `data` (or of `inputs`), in
+/// evaluation mode, in batches of `batch_size`, without recording a graph.
+Tensor predict(nn::Module& model,
+               const data::Dataset& data,
+               std::int64_t batch_size = 256,
+               DType dtype = DType::f32);
+Tensor predict(nn::Module& model, const Tensor& inputs, std::int64_t batch_size = 256);
+
+/// Class labels [n] (i64): the argmax of each output row, or for one output
+/// per sample (shape [n] or [n, 1]) whether it exceeds `threshold` (0.5 for
+/// probabilities; pass 0 for logits).
+Tensor predict_classes(nn::Module& model,
+                       const data::Dataset& data,
+                       double threshold = 0.5,
+                       std::int64_t batch_size = 256);
+Tensor predict_classes(nn::Module& model,
+                       const Tensor& inputs,
+                       double threshold = 0.5,
+                       std::int64_t batch_size = 256);
+
+}  // namespace nabla::train
