@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nabla needs, skipping those already present.
 # Usage: scripts/install-deps.sh [build|all]
-#   build: what building and testing needs; all: also the demo's data set and
-#   the plotting and graph-rendering tools.
+#   build: what building and testing needs (gnuplot renders the plots the
+#   tests check); all: also the demo's data set and the graph renderer.
 set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
-                googletest libgtest-dev libgmock-dev libbenchmark-dev)
-extra_packages=(dataset-fashion-mnist gnuplot-nox libgnuplot-iostream-dev graphviz)
+                googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
+extra_packages=(dataset-fashion-mnist libgnuplot-iostream-dev graphviz)
 
 packages=("${build_packages[@]}")
 if [ "${1:-build}" = all ]; then packages+=("${extra_packages[@]}"); fi
