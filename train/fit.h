@@ -7,6 +7,7 @@
 //                              .callbacks = {std::make_shared<train::EarlyStopping>()}});
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,14 +35,21 @@ namespace nabla::train {
 /// converts to it.
 using LossFunction = std::function<Variable(const Variable& outputs, const Tensor& targets)>;
 
-/// A metric given by name ("accuracy", "mae", ...; see make_metric) or as an object.
+/// A metric given by name ("accuracy", "mae", ...; see make_metric in
+/// train/metrics.h) or as an object (`train::F1Score{{.average = ...}}`).
 class MetricSpec {
  public:
+  /// Throws nabla::Error listing the known names for an unknown name.
   MetricSpec(const char* name);  // NOLINT: implicit, so {"accuracy"} reads as in Keras
   MetricSpec(std::string name);  // NOLINT
   MetricSpec(std::shared_ptr<const Metric> metric);  // NOLINT
+  template <class M>
+    requires std::derived_from<M, Metric>
+  MetricSpec(M metric)  // NOLINT
+      : metric_(std::make_shared<M>(std::move(metric))) {}
+
   /// A fresh metric object.
-  std::unique_ptr<Metric> make() const;
+  std::unique_ptr<Metric> make() const { return metric_->clone(); }
 
  private:
   std::shared_ptr<const Metric> metric_;
@@ -69,14 +77,15 @@ struct FitOptions {
   int verbose = 1;
   /// The first epoch to run (resuming from a checkpoint).
   std::int64_t initial_epoch = 0;
-  /// The dtype batches are fed in (the model's parameters must match).
-  DType dtype = DType::f32;
 };
 
 /// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
-/// regularization penalties), backward, optimizer step. Returns the History of
-/// the epochs run. Throws nabla::Error for invalid options (epochs < 0,
-/// batch_size < 1, validation_split outside [0, 1), an empty training set).
+/// regularization penalties), backward, optimizer step. Batches are fed in the
+/// dtype of the model's parameters. The logged "loss" is the mean over the
+/// epoch's samples of the loss including the penalties (as Keras). Returns the
+/// History of the epochs run. Throws nabla::Error for invalid options
+/// (epochs < 0, batch_size < 1, validation_split outside [0, 1), a training
+/// or validation set left empty).
 History fit(nn::Module& model,
             const LossFunction& loss,
             optim::Optimizer& optimizer,
@@ -86,24 +95,23 @@ History fit(nn::Module& model,
 struct EvaluateOptions {
   std::int64_t batch_size = 256;
   std::vector<MetricSpec> metrics;
+  /// 0 silent, otherwise one line with the results.
   int verbose = 0;
-  DType dtype = DType::f32;
 };
 
-/// The loss (without regularization, as Keras reports it) and the metrics of
-/// `model` on `data`, in evaluation mode without recording a graph. Keys:
-/// "loss" and each metric's name.
+/// The loss (mean over the samples, plus the model's regularization penalties,
+/// as Keras reports it) and the metrics of `model` on `data`, in evaluation
+/// mode without recording a graph; the model's mode is restored afterwards.
+/// Keys: "loss" and each metric's name.
 Logs evaluate(nn::Module& model,
               const LossFunction& loss,
               const data::Dataset& data,
               const EvaluateOptions& options = {});
 
 /// The model's outputs for every input of `data` (or of `inputs`), in
-/// evaluation mode, in batches of `batch_size`, without recording a graph.
-Tensor predict(nn::Module& model,
-               const data::Dataset& data,
-               std::int64_t batch_size = 256,
-               DType dtype = DType::f32);
+/// evaluation mode (restored afterwards), in batches of `batch_size`, without
+/// recording a graph.
+Tensor predict(nn::Module& model, const data::Dataset& data, std::int64_t batch_size = 256);
 Tensor predict(nn::Module& model, const Tensor& inputs, std::int64_t batch_size = 256);
 
 /// Class labels [n] (i64): the argmax of each output row, or for one output
