@@ -1,0 +1,372 @@
+#include "data/idx.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "test_util.h"
+
+namespace nabla::data {
+namespace {
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<std::uint8_t>;
+
+// An IDX file written byte by byte: 0 0 <type> <ndims>, big-endian u32 dims,
+// then `data` as given (already big-endian).
+Bytes idx_file(std::uint8_t type, const std::vector<std::uint32_t>& dims, const Bytes& data) {
+  Bytes out{0, 0, type, static_cast<std::uint8_t>(dims.size())};
+  for (std::uint32_t d : dims) {
+    out.push_back(static_cast<std::uint8_t>(d >> 24));
+    out.push_back(static_cast<std::uint8_t>(d >> 16));
+    out.push_back(static_cast<std::uint8_t>(d >> 8));
+    out.push_back(static_cast<std::uint8_t>(d));
+  }
+  out.insert(out.end(), data.begin(), data.end());
+  return out;
+}
+
+// CRC-32 of gzip (reflected polynomial 0xEDB88320), bit by bit.
+std::uint32_t crc32(const Bytes& bytes) {
+  std::uint32_t crc = 0xFFFFFFFFu;
+  for (std::uint8_t b : bytes) {
+    crc ^= b;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+void put_le32(Bytes& out, std::uint32_t v) {
+  for (int k = 0; k < 4; ++k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+}
+
+// A gzip file written by hand (RFC 1952): the 10-byte header (1f 8b, method 8 =
+// deflate, no flags, mtime 0, xfl 0, OS 3), the data as "stored" deflate blocks
+// (RFC 1951: a byte with BFINAL and BTYPE = 00, then LEN and its complement NLEN,
+// little-endian, then LEN raw bytes), then the CRC-32 and the length.
+Bytes gzip(const Bytes& raw) {
+  Bytes out{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+  std::size_t at = 0;
+  do {
+    const std::size_t len = std::min<std::size_t>(raw.size() - at, 65535);
+    const bool last = at + len == raw.size();
+    out.push_back(last ? 1 : 0);
+    out.push_back(static_cast<std::uint8_t>(len));
+    out.push_back(static_cast<std::uint8_t>(len >> 8));
+    out.push_back(static_cast<std::uint8_t>(~len));
+    out.push_back(static_cast<std::uint8_t>(~len >> 8));
+    out.insert(out.end(), raw.begin() + static_cast<std::ptrdiff_t>(at),
+               raw.begin() + static_cast<std::ptrdiff_t>(at + len));
+    at += len;
+  } while (at < raw.size());
+  put_le32(out, crc32(raw));
+  put_le32(out, static_cast<std::uint32_t>(raw.size()));
+  return out;
+}
+
+// Deterministic bytes that deflate cannot shrink to nothing (an LCG's high byte).
+Bytes noise(std::size_t n) {
+  Bytes out(n);
+  std::uint32_t state = 12345;
+  for (auto& b : out) {
+    state = state * 1664525u + 1013904223u;
+    b = static_cast<std::uint8_t>(state >> 24);
+  }
+  return out;
+}
+
+class Idx : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("nabla_idx_test_") + info->name() + "_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const Bytes& bytes) {
+    const fs::path p = dir_ / name;
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    return p;
+  }
+
+  fs::path dir_;
+};
+
+TEST(IdxTestHelpers, Crc32MatchesTheStandardCheckValue) {
+  // The CRC-32 check value of the ASCII string "123456789" is 0xCBF43926.
+  EXPECT_EQ(crc32(Bytes{'1', '2', '3', '4', '5', '6', '7', '8', '9'}), 0xCBF43926u);
+}
+
+TEST_F(Idx, ReadsRawU8) {
+  const Bytes data{1, 2, 3, 250, 0, 255};
+  const fs::path p = write("a.idx", idx_file(0x08, {2, 3}, data));
+  IdxArray a = read_idx(p);
+  EXPECT_EQ(a.type, IdxType::u8);
+  EXPECT_EQ(a.dims, (Shape{2, 3}));
+  EXPECT_EQ(a.numel(), 6);
+  EXPECT_EQ(a.bytes, data);
+  Tensor t = a.to_tensor(DType::i64);
+  EXPECT_EQ(t.shape(), (Shape{2, 3}));
+  EXPECT_EQ(t.to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 2, 3, 250, 0, 255}));
+}
+
+TEST_F(Idx, ReadsEveryTypeBigEndian) {
+  // Each value written big-endian by hand:
+  // i8 0xFF = -1, 0x7F = 127; i16 0x0102 = 258, 0xFFFE = -2;
+  // i32 0x01020304 = 16909060, 0xFFFFFFFF = -1;
+  // f32 0x3FC00000 = 1.5 (exponent 127 -> 2^0, mantissa .1b), 0xC1200000 = -10;
+  // f64 0xC002000000000000 = -2.25 (2^1 · 1.125), 0x3FF0000000000000 = 1.
+  struct Case {
+    std::uint8_t code;
+    IdxType type;
+    Bytes data;
+    std::vector<double> values;
+  };
+  const std::vector<Case> cases{
+      {0x09, IdxType::i8, {0xFF, 0x7F}, {-1, 127}},
+      {0x0B, IdxType::i16, {0x01, 0x02, 0xFF, 0xFE}, {258, -2}},
+      {0x0C, IdxType::i32, {1, 2, 3, 4, 0xFF, 0xFF, 0xFF, 0xFF}, {16909060, -1}},
+      {0x0D, IdxType::f32, {0x3F, 0xC0, 0, 0, 0xC1, 0x20, 0, 0}, {1.5, -10}},
+      {0x0E,
+       IdxType::f64,
+       {0xC0, 0x02, 0, 0, 0, 0, 0, 0, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0},
+       {-2.25, 1}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(name(c.type)));
+    const Bytes file = idx_file(c.code, {2}, c.data);
+    for (const fs::path& p : {write("t.idx", file), write("t.idx.gz", gzip(file))}) {
+      IdxArray a = read_idx(p);
+      EXPECT_EQ(a.type, c.type);
+      EXPECT_EQ(a.dims, (Shape{2}));
+      EXPECT_EQ(a.bytes.size(), 2 * size_of(c.type));
+      EXPECT_EQ(a.to_tensor(DType::f64).to_vector<double>(), c.values);
+    }
+  }
+  EXPECT_EQ(size_of(IdxType::u8), 1u);
+  EXPECT_EQ(size_of(IdxType::f64), 8u);
+  EXPECT_EQ(name(IdxType::i16), "i16");
+}
+
+TEST_F(Idx, GzipIsDetectedByContentNotName) {
+  const Bytes data = noise(2 * 5 * 7);
+  const Bytes file = idx_file(0x08, {2, 5, 7}, data);
+  // A gzip file without .gz and a raw file named .gz both read.
+  for (const fs::path& p : {write("images", gzip(file)), write("raw.gz", file)}) {
+    IdxArray a = read_idx(p);
+    EXPECT_EQ(a.dims, (Shape{2, 5, 7}));
+    EXPECT_EQ(a.bytes, data);
+  }
+}
+
+TEST_F(Idx, LargerGzipDataArrivesInChunks) {
+  // 3 MiB: more than one decompression chunk (1 MiB).
+  const Bytes data = noise(3 << 20);
+  const fs::path p = write("big.gz", gzip(idx_file(0x08, {3, 1024, 1024}, data)));
+  IdxArray a = read_idx(p);
+  EXPECT_EQ(a.dims, (Shape{3, 1024, 1024}));
+  EXPECT_TRUE(a.bytes == data);
+}
+
+TEST_F(Idx, EmptyAndScalarArrays) {
+  IdxArray empty = read_idx(write("e.idx", idx_file(0x08, {0, 28, 28}, {})));
+  EXPECT_EQ(empty.dims, (Shape{0, 28, 28}));
+  EXPECT_TRUE(empty.bytes.empty());
+  EXPECT_EQ(empty.to_tensor(DType::f32).shape(), (Shape{0, 28, 28}));
+  // ndims = 0 is a single element.
+  IdxArray scalar = read_idx(write("s.idx", idx_file(0x0C, {}, {0, 0, 1, 0})));
+  EXPECT_EQ(scalar.dims.size(), 0u);
+  EXPECT_EQ(scalar.to_tensor(DType::i64).item<std::int64_t>(), 256);
+}
+
+TEST_F(Idx, TruncationAtEveryHeaderByte) {
+  // Header of 3 dims: 4 magic bytes + 12 dim bytes = 16.
+  const Bytes file = idx_file(0x08, {1, 2, 2}, {1, 2, 3, 4});
+  for (std::size_t k = 0; k < 16; ++k) {
+    SCOPED_TRACE(k);
+    const Bytes cut(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(k));
+    const std::string what = std::string("truncated header (") + std::to_string(k) +
+                             (k < 4 ? " of 4 bytes)" : " of 16 bytes)");
+    const fs::path raw = write("cut.idx", cut);
+    testing::expect_error([&] { read_idx(raw); }, {"read_idx", raw.string(), what});
+    const fs::path gz = write("cut.idx.gz", gzip(cut));
+    testing::expect_error([&] { read_idx(gz); }, {"read_idx", gz.string(), what});
+  }
+}
+
+TEST_F(Idx, TruncationInsideTheData) {
+  const Bytes file = idx_file(0x0B, {2, 3}, noise(12));  // 6 i16 = 12 data bytes after 12 header
+  for (std::size_t k = 12; k < file.size(); ++k) {
+    SCOPED_TRACE(k);
+    const Bytes cut(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(k));
+    const std::string has = std::to_string(k - 12);
+    const fs::path raw = write("cut.idx", cut);
+    testing::expect_error(
+        [&] { read_idx(raw); },
+        {"read_idx", raw.string(), std::string("expects 12 data bytes, file has ") + has});
+    const fs::path gz = write("cut.gz", gzip(cut));
+    testing::expect_error([&] { read_idx(gz); }, {"read_idx", gz.string(),
+                                                  std::string("expects 12 data bytes, file has ") +
+                                                      has + " after decompression"});
+  }
+}
+
+TEST_F(Idx, TruncatedCompressedStreamAtEveryByte) {
+  const Bytes compressed = gzip(idx_file(0x08, {4, 25}, noise(100)));
+  for (std::size_t k = 0; k < compressed.size(); ++k) {
+    SCOPED_TRACE(k);
+    const fs::path p = write(
+        "cut.gz", Bytes(compressed.begin(), compressed.begin() + static_cast<std::ptrdiff_t>(k)));
+    testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string()});
+  }
+  // Cut inside the deflate data: zlib runs out of input.
+  const fs::path p = write("half.gz", Bytes(compressed.begin(), compressed.begin() + 60));
+  testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "corrupt gzip data"});
+}
+
+TEST_F(Idx, WrongMagicAndUnknownTypeCode) {
+  Bytes file = idx_file(0x08, {1}, {7});
+  file[0] = 0x01;
+  const fs::path p1 = write("m.idx", file);
+  testing::expect_error([&] { read_idx(p1); }, {"read_idx", p1.string(), "wrong magic 0x01 0x00"});
+  const fs::path p2 = write("t.idx", idx_file(0x07, {1}, {7}));
+  testing::expect_error([&] { read_idx(p2); }, {"read_idx", p2.string(), "unknown type code 0x07"});
+  const fs::path p3 = write("t.idx.gz", gzip(idx_file(0x0A, {1}, {7})));
+  testing::expect_error([&] { read_idx(p3); }, {"read_idx", p3.string(), "unknown type code 0x0A"});
+  // A text file is not IDX either.
+  const fs::path p4 = write("text", Bytes{'h', 'e', 'l', 'l', 'o'});
+  testing::expect_error([&] { read_idx(p4); }, {"read_idx", "wrong magic 0x68 0x65"});
+}
+
+TEST_F(Idx, TooManyDims) {
+  const fs::path p = write("d.idx", idx_file(0x08, std::vector<std::uint32_t>(9, 1), {1}));
+  testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "has 9 dims, at most 8"});
+}
+
+TEST_F(Idx, DimsThatDoNotMatchTheSize) {
+  // dims [2, 3] of u8 need 6 data bytes.
+  const fs::path short_raw = write("s.idx", idx_file(0x08, {2, 3}, {1, 2, 3, 4, 5}));
+  testing::expect_error([&] { read_idx(short_raw); },
+                        {"read_idx", short_raw.string(), "expects 6 data bytes, file has 5"});
+  const fs::path long_raw = write("l.idx", idx_file(0x08, {2, 3}, {1, 2, 3, 4, 5, 6, 7, 8}));
+  testing::expect_error(
+      [&] { read_idx(long_raw); },
+      {"read_idx", long_raw.string(), "expects 6 data bytes, file has 8 (2 trailing bytes)"});
+  const fs::path short_gz = write("s.gz", gzip(idx_file(0x08, {2, 3}, {1, 2, 3, 4, 5})));
+  testing::expect_error(
+      [&] { read_idx(short_gz); },
+      {"read_idx", short_gz.string(), "expects 6 data bytes, file has 5 after decompression"});
+  const fs::path long_gz = write("l.gz", gzip(idx_file(0x08, {2, 3}, {1, 2, 3, 4, 5, 6, 7})));
+  testing::expect_error([&] { read_idx(long_gz); },
+                        {"read_idx", long_gz.string(), "expects 6 data bytes", "trailing bytes"});
+}
+
+TEST_F(Idx, HugeDimsAreRejectedWithoutAllocating) {
+  // 2^31 x 2^31 bytes = 2^62: above the 4 GiB limit, rejected from the header.
+  const Bytes huge = idx_file(0x08, {0x80000000u, 0x80000000u}, {1, 2, 3});
+  for (const fs::path& p : {write("h.idx", huge), write("h.gz", gzip(huge))}) {
+    testing::expect_error([&] { read_idx(p); },
+                          {"read_idx", p.string(), "declare more than the limit of 4294967296"});
+  }
+  // Eight dims of 2^32 - 1 f64 elements overflow 64 bits; still a clean error.
+  const fs::path overflow =
+      write("o.idx", idx_file(0x0E, std::vector<std::uint32_t>(8, 0xFFFFFFFFu), {}));
+  testing::expect_error([&] { read_idx(overflow); }, {"read_idx", "declare more than the limit"});
+  // 10^9 bytes is within the limit: the raw file's size exposes the lie before
+  // any allocation, the gzip stream by ending short after a few bytes.
+  const Bytes lie = idx_file(0x08, {1000000000u}, {1, 2, 3});
+  const fs::path raw = write("lie.idx", lie);
+  testing::expect_error([&] { read_idx(raw); },
+                        {"read_idx", raw.string(), "expects 1000000000 data bytes, file has 3"});
+  const fs::path gz = write("lie.gz", gzip(lie));
+  testing::expect_error(
+      [&] { read_idx(gz); },
+      {"read_idx", gz.string(), "expects 1000000000 data bytes, file has 3 after decompression"});
+  // The limit is an option.
+  const fs::path small = write("small.idx", idx_file(0x0B, {2, 3}, noise(12)));
+  testing::expect_error([&] { read_idx(small, {.max_bytes = 11}); },
+                        {"read_idx", "declare more than the limit of 11"});
+  EXPECT_EQ(read_idx(small, {.max_bytes = 12}).bytes.size(), 12u);
+}
+
+TEST_F(Idx, GarbageAfterTheGzipStream) {
+  Bytes file = gzip(idx_file(0x08, {3}, {1, 2, 3}));
+  file.insert(file.end(), {'j', 'u', 'n', 'k'});
+  const fs::path p = write("g.gz", file);
+  testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "corrupt gzip data"});
+}
+
+TEST_F(Idx, CorruptGzipBytes) {
+  const Bytes file = idx_file(0x08, {10, 100}, noise(1000));
+  const Bytes compressed = gzip(file);
+  // Bytes 4-9 of a gzip header (mtime, extra flags, OS) do not affect the data
+  // and the last 4 (the length modulo 2^32) are not checked by Boost; every
+  // other byte, flipped, must be caught: header, deflate data or CRC-32.
+  for (std::size_t i = 0; i + 4 < compressed.size(); ++i) {
+    if (i >= 4 && i < 10) continue;
+    SCOPED_TRACE(i);
+    Bytes bad = compressed;
+    bad[i] ^= 0xFF;
+    const fs::path p = write("c.gz", bad);
+    testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string()});
+  }
+  // A flipped data byte: the CRC-32 or the deflate decoder catches it.
+  Bytes bad = compressed;
+  bad[compressed.size() / 2] ^= 0x01;
+  const fs::path p = write("c.gz", bad);
+  testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "corrupt gzip data"});
+}
+
+TEST_F(Idx, MissingFileAndDirectory) {
+  const fs::path missing = dir_ / "nope.idx";
+  testing::expect_error([&] { read_idx(missing); },
+                        {"read_idx", missing.string(), "cannot open file"});
+  testing::expect_error([&] { read_idx(dir_); }, {"read_idx", dir_.string(), "not a regular file"});
+}
+
+TEST_F(Idx, ImagesAndLabels) {
+  const Bytes pixels = noise(3 * 2 * 2);
+  const fs::path images = write("images.gz", gzip(idx_file(0x08, {3, 2, 2}, pixels)));
+  IdxImages im = read_idx_images(images);
+  EXPECT_EQ(im.shape, (Shape{3, 2, 2}));
+  EXPECT_EQ(im.bytes, pixels);
+  const fs::path labels = write("labels", idx_file(0x08, {3}, {9, 0, 4}));
+  Tensor l = read_idx_labels(labels);
+  EXPECT_EQ(l.dtype(), DType::i64);
+  EXPECT_EQ(l.to_vector<std::int64_t>(), (std::vector<std::int64_t>{9, 0, 4}));
+  // i16 labels, big-endian: 0x0100 = 256, 0xFFFF = -1.
+  const fs::path wide = write("wide", idx_file(0x0B, {2}, {1, 0, 0xFF, 0xFF}));
+  EXPECT_EQ(read_idx_labels(wide).to_vector<std::int64_t>(), (std::vector<std::int64_t>{256, -1}));
+}
+
+TEST_F(Idx, WrongTypeForImagesOrLabels) {
+  const fs::path i32 = write("i32", idx_file(0x0C, {1, 1, 1}, {0, 0, 0, 1}));
+  testing::expect_error([&] { read_idx_images(i32); },
+                        {"read_idx_images", i32.string(), "expects u8", "got i32 (0x0C)"});
+  const fs::path flat = write("flat", idx_file(0x08, {4}, {1, 2, 3, 4}));
+  testing::expect_error([&] { read_idx_images(flat); },
+                        {"read_idx_images", flat.string(), "at least 2 dims", "[4]"});
+  const fs::path f32 = write("f32", idx_file(0x0D, {1}, {0x3F, 0x80, 0, 0}));
+  testing::expect_error([&] { read_idx_labels(f32); },
+                        {"read_idx_labels", f32.string(), "integer labels", "got f32 (0x0D)"});
+  testing::expect_error([&] { read_idx_labels(flat.parent_path() / "i32"); },
+                        {"read_idx_labels", "expects 1 dim", "[1, 1, 1]"});
+  testing::expect_error([&] { read_idx(f32).to_tensor(DType::i64); },
+                        {"IdxArray::to_tensor", "f32", "i64"});
+  EXPECT_EQ(read_idx(f32).to_tensor(DType::f32).item<float>(), 1.0f);  // 0x3F800000 = 1
+}
+
+}  // namespace
+}  // namespace nabla::data
