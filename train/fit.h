@@ -70,8 +70,8 @@ struct FitOptions {
   /// Without validation_data: the fraction of the training set, taken from its
   /// end before any shuffling (as Keras), held out for validation.
   double validation_split = 0.0;
-  std::vector<MetricSpec> metrics;
-  std::vector<std::shared_ptr<Callback>> callbacks;
+  std::vector<MetricSpec> metrics = {};
+  std::vector<std::shared_ptr<Callback>> callbacks = {};
   /// 0 silent, 1 a progress bar (one line per epoch when the output is not a
   /// terminal), 2 one line per epoch.
   int verbose = 1;
@@ -94,7 +94,7 @@ History fit(nn::Module& model,
 
 struct EvaluateOptions {
   std::int64_t batch_size = 256;
-  std::vector<MetricSpec> metrics;
+  std::vector<MetricSpec> metrics = {};
   /// 0 silent, otherwise one line with the results.
   int verbose = 0;
 };
