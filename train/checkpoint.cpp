@@ -208,6 +208,14 @@ void save_model(const fs::path& path, const nn::Module& model, const Metadata& m
 
 Metadata load_model(const fs::path& path, nn::Module& model, bool strict) {
   SafetensorsFile file = load_safetensors(path);
+  auto format = file.metadata.find("format");
+  if (format != file.metadata.end() && format->second == kTrainingFormat) {
+    // The model part of a training state (the weights to evaluate or deploy).
+    StateDict model_state;
+    for (const auto& [key, value] : file.tensors)
+      if (key.starts_with(kModelPrefix)) model_state.insert(key.substr(kModelPrefix.size()), value);
+    file.tensors = std::move(model_state);
+  }
   with_file_name("load_model", path, [&] { model.load_state_dict(file.tensors, strict); });
   return std::move(file.metadata);
 }

@@ -309,6 +309,13 @@ TEST(TrainingState, TheFileIsPlainSafetensors) {
   EXPECT_EQ(file.tensors.at("optimizer.step").item<std::int64_t>(), 3);
   EXPECT_TRUE(file.tensors.contains("model.1.running_var"));
   EXPECT_TRUE(file.tensors.contains("optimizer.0.weight.exp_avg"));
+
+  // load_model takes the model's part of it.
+  manual_seed(4);
+  auto fresh = make_model();
+  ASSERT_NE(state_bytes(*fresh), state_bytes(*model));
+  EXPECT_EQ(load_model(path, *fresh).at("format"), "nabla-training-state");
+  EXPECT_EQ(state_bytes(*fresh), state_bytes(*model));
 }
 
 TEST(TrainingState, AFailedLoadChangesNothing) {
