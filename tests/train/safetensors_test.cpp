@@ -201,6 +201,11 @@ TEST_F(SafetensorsCorruption, TruncationAtEveryPart) {
   }
   // A byte too many is a gap at the end.
   expect_rejected(bytes + "x", {"belong to no tensor"});
+  // And every other length short of the whole file.
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    SCOPED_TRACE(size);
+    expect_rejected(bytes.substr(0, size), {});
+  }
 }
 
 TEST_F(SafetensorsCorruption, HeaderLengthBeyondTheLimitOrTheFile) {
