@@ -136,7 +136,7 @@ void ModelCheckpoint::save(TrainContext& context,
     if (!monitor_.is_improvement(*current, best_)) {
       if (verbose) {
         out << "Epoch " << epoch + 1 << ": " << monitor_.key() << " did not improve from "
-            << format_shortest(best_) << '\n';
+            << format_spec(best_, ".5f", "ModelCheckpoint") << '\n';
       }
       return;
     }
@@ -145,8 +145,8 @@ void ModelCheckpoint::save(TrainContext& context,
   if (verbose) {
     out << "Epoch " << epoch + 1 << ": ";
     if (current != nullptr) {
-      out << monitor_.key() << " improved from " << format_shortest(best_) << " to "
-          << format_shortest(*current) << ", ";
+      out << monitor_.key() << " improved from " << format_spec(best_, ".5f", "ModelCheckpoint")
+          << " to " << format_spec(*current, ".5f", "ModelCheckpoint") << ", ";
     }
     out << "saving model to " << path.string() << '\n';
   }

@@ -74,10 +74,13 @@ TEST(ModelCheckpoint, SaveBestOnlySavesImprovements) {
   EXPECT_EQ(checkpoint.best(), 0.7);
   EXPECT_EQ(
       out.str(),
-      "Epoch 1: val_loss improved from inf to 1, saving model to best-1-1.000.safetensors\n"
-      "Epoch 2: val_loss improved from 1 to 0.8, saving model to best-2-0.800.safetensors\n"
-      "Epoch 3: val_loss did not improve from 0.8\n"
-      "Epoch 4: val_loss improved from 0.8 to 0.7, saving model to best-4-0.700.safetensors\n");
+      // Keras prints the values with "%.5f".
+      "Epoch 1: val_loss improved from inf to 1.00000, saving model to best-1-1.000.safetensors\n"
+      "Epoch 2: val_loss improved from 1.00000 to 0.80000, saving model to "
+      "best-2-0.800.safetensors\n"
+      "Epoch 3: val_loss did not improve from 0.80000\n"
+      "Epoch 4: val_loss improved from 0.80000 to 0.70000, saving model to "
+      "best-4-0.700.safetensors\n");
 }
 
 TEST(ModelCheckpoint, ModeAndInitialThreshold) {
