@@ -25,7 +25,8 @@ void check_rank(const Tensor& t, std::string_view op, std::string_view what) {
 }
 
 // The index of the largest value of each row of a [n, k] tensor; the first one
-// on ties, as numpy.argmax. NaN never compares larger, so a row of NaN gives 0.
+// on ties, as numpy.argmax. NaN entries are skipped (a row of NaN gives 0), so
+// one diverged logit does not decide the class.
 std::vector<std::int64_t> argmax_rows(const Tensor& t) {
   const Tensor c = t.contiguous();
   const std::int64_t n = c.size(0);
@@ -35,11 +36,11 @@ std::vector<std::int64_t> argmax_rows(const Tensor& t) {
     const T* p = c.data<T>();
     for (std::int64_t i = 0; i < n; ++i) {
       const T* row = p + i * k;
-      std::int64_t best = 0;
-      for (std::int64_t j = 1; j < k; ++j) {
-        if (row[j] > row[best]) best = j;
+      std::int64_t best = -1;
+      for (std::int64_t j = 0; j < k; ++j) {
+        if (row[j] == row[j] && (best < 0 || row[j] > row[best])) best = j;  // skips NaN
       }
-      result[static_cast<std::size_t>(i)] = best;
+      result[static_cast<std::size_t>(i)] = best < 0 ? 0 : best;
     }
   });
   return result;

@@ -248,6 +248,18 @@ TEST(ClassificationReport, PrintedAsScikitLearn) {
             "weighted avg      1.000     0.500     0.667         2\n");
 }
 
+TEST(ClassificationReport, MacroLeavesOutClassesThatNeverOccur) {
+  // Class 2 is neither actual nor predicted: its row shows zeros and support
+  // 0, and the macro mean is over classes 0 and 1 only, (1 + 1) / 2 = 1
+  // (scikit-learn's default labels, those present in y_true or y_pred).
+  const ClassificationReport r = classification_report(labels({0, 1}), labels({0, 1}), 3);
+  EXPECT_EQ(r.classes[2].f1, 0.0);
+  EXPECT_EQ(r.support[2], 0);
+  EXPECT_EQ(r.macro.precision, 1.0);
+  EXPECT_EQ(r.macro.recall, 1.0);
+  EXPECT_EQ(r.macro.f1, 1.0);
+}
+
 TEST(ClassificationReport, Errors) {
   expect_error([] { classification_report(labels({0}), labels({0}), 0); },
                {"classification_report", "num_classes", "got 0"});

@@ -88,6 +88,17 @@ TEST(DecodeClassLabels, InfersTheKindFromShapes) {
   EXPECT_EQ(l.num_classes, 5);
 }
 
+TEST(DecodeClassLabels, ArgmaxTakesTheFirstOfTiedMaxima) {
+  // As numpy.argmax: row [1, 1, 0] is class 0, row [0, 2, 2] class 1; NaN never
+  // wins, so [NaN, NaN] is class 0 and [NaN, 3] class 1.
+  const ClassLabels l = decode_class_labels(tensor({{1, 1, 0}, {0, 2, 2}}), labels({0, 0}),
+                                            LabelKind::sparse, 0.5, "t");
+  EXPECT_EQ(l.predicted, (std::vector<std::int64_t>{0, 1}));
+  const ClassLabels n = decode_class_labels(tensor({{NAN, NAN}, {NAN, 3}}), labels({0, 0}),
+                                            LabelKind::automatic, 0.5, "t");
+  EXPECT_EQ(n.predicted, (std::vector<std::int64_t>{0, 1}));
+}
+
 TEST(DecodeClassLabels, Errors) {
   const Tensor out = logits_for({0, 1}, 3);
   expect_error(
