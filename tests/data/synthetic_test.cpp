@@ -222,6 +222,26 @@ TEST(PolynomialRegression, NoiselessTargetsFollowThePolynomial) {
   }
 }
 
+TEST(SyntheticData, EqualSeedsGiveEqualSetsOthersDiffer) {
+  using Make = Dataset (*)(std::uint64_t);
+  const std::vector<Make> makers = {
+      [](std::uint64_t s) { return moons({.n_per_class = 20, .noise = 0.1, .seed = s}); },
+      [](std::uint64_t s) { return circles({.n_per_class = 20, .noise = 0.1, .seed = s}); },
+      [](std::uint64_t s) { return xor_data({.n_per_quadrant = 10, .seed = s}); },
+      [](std::uint64_t s) {
+        return xor_data({.n_per_quadrant = 10, .layout = XorLayout::gaussian_blobs, .seed = s});
+      },
+      [](std::uint64_t s) { return blobs({.n_per_class = 10, .seed = s}); },
+      [](std::uint64_t s) { return polynomial_regression({.n = 20, .noise = 0.1, .seed = s}); },
+  };
+  for (std::size_t m = 0; m < makers.size(); ++m) {
+    const Dataset a = makers[m](11), b = makers[m](11), c = makers[m](12);
+    EXPECT_TRUE(equal(a.inputs(), b.inputs())) << "set " << m;
+    EXPECT_TRUE(equal(a.targets(), b.targets())) << "set " << m;
+    EXPECT_FALSE(equal(a.inputs(), c.inputs())) << "set " << m;
+  }
+}
+
 TEST(SyntheticData, Errors) {
   testing::expect_error([] { two_spirals({.n_per_class = 0}); },
                         {"two_spirals", "n_per_class", "0"});
