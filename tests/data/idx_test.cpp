@@ -79,6 +79,19 @@ TEST_F(Idx, ReadsEveryTypeBigEndian) {
   EXPECT_EQ(name(IdxType::i16), "i16");
 }
 
+TEST_F(Idx, ReadsDeflateCompressedData) {
+  // The IDX file 00 00 08 02 | 00 00 00 02 | 00 00 00 03 | 07 x 6 compressed
+  // by Python's zlib (a fixed-Huffman deflate block with back-references), from
+  //   python3 -c "import gzip; print(gzip.compress(bytes([0, 0, 8, 2, 0, 0, 0, 2,
+  //     0, 0, 0, 3] + [7] * 6), mtime=0).hex())"
+  const Bytes compressed{0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x63,
+                         0x60, 0xe0, 0x60, 0x62, 0x60, 0x60, 0x00, 0x61, 0x66, 0x76, 0x30,
+                         0x00, 0x00, 0x3f, 0x83, 0x92, 0x33, 0x12, 0x00, 0x00, 0x00};
+  IdxArray a = read_idx(write("deflate.gz", compressed));
+  EXPECT_EQ(a.dims, (Shape{2, 3}));
+  EXPECT_EQ(a.bytes, Bytes(6, 7));
+}
+
 TEST_F(Idx, GzipIsDetectedByContentNotName) {
   const Bytes data = noise(2 * 5 * 7);
   const Bytes file = idx_file(0x08, {2, 5, 7}, data);
