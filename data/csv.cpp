@@ -144,7 +144,11 @@ std::string read_file(const std::filesystem::path& path, const std::string& file
   std::ostringstream text;
   text << in.rdbuf();
   NABLA_CHECK(!in.bad(), kOp, file, ": read error");
-  return std::move(text).str();
+  std::string out = std::move(text).str();
+  // Spreadsheet programs often start UTF-8 files with a byte order mark, which
+  // would otherwise become part of the first column's name.
+  if (out.starts_with("\xEF\xBB\xBF")) out.erase(0, 3);
+  return out;
 }
 
 // Turns fields into numbers and columns into features, with the file, line

@@ -84,6 +84,9 @@ TEST(Csv, QuotesCrlfAndBlankLinesAtTheEnd) {
   EXPECT_EQ(d.categories.at("name"), (Strings{"a,b", "plain", "say \"hi\"", "two\nlines"}));
   EXPECT_EQ(d.feature_names, (Strings{"name", "x, the value"}));
   EXPECT_EQ(values(d.features), (std::vector<double>{0, 1, 2, 2, 3, 3, 1, 4}));
+  // A UTF-8 byte order mark before the header is not part of the first name.
+  const auto bom = dir.write("bom.csv", "\xEF\xBB\xBFid,v\n1,2\n");
+  EXPECT_EQ(read_csv(bom, {.target = "id"}).feature_names, (Strings{"v"}));
   // The last line without a line break is read too.
   const auto q = dir.write("nolf.csv", "a\n1\n2");
   EXPECT_EQ(values(read_csv(q).features), (std::vector<double>{1, 2}));
