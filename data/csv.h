@@ -6,9 +6,9 @@
 // The file format is RFC 4180's: fields separated by the delimiter, records by
 // LF or CRLF; a field in double quotes may hold the delimiter, line breaks and
 // doubled quotes (""); blank lines at the end and a UTF-8 byte order mark at
-// the start are ignored. Every record must
-// have as many fields as the first. Errors name the file, the line and the
-// column: "read_csv: data.csv: line 4, column 'price': \"1.5x\" is not a number".
+// the start are ignored. Every record must have as many fields as the first.
+// Errors name the file, the line and the column:
+// "read_csv: data.csv: line 4, column 'price': \"1.5x\" is not a number".
 #pragma once
 
 #include <cstdint>
