@@ -4,10 +4,17 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include "callback_harness.h"
+#include "data/dataset.h"
+#include "nn/loss.h"
+#include "tensor/factory.h"
+#include "tensor/random.h"
 #include "test_util.h"
+#include "train/fit.h"
 
 namespace nabla::train {
 namespace {
@@ -208,6 +215,37 @@ TEST(EarlyStopping, OnTrainBeginResetsForAnotherFit) {
   EXPECT_EQ(stopper.stopped_epoch(), -1);
   EXPECT_EQ(stopper.best(), 0.9);
   EXPECT_TRUE(same_state(h2.model.state_dict(), h2.snapshots.at(1)));
+}
+
+// Keeps a copy of the model's state at the end of every epoch.
+class StateRecorder : public Callback {
+ public:
+  void on_epoch_end(TrainContext& context, std::int64_t, const Logs&) override {
+    states.push_back(context.model.state_dict().clone());
+  }
+  std::vector<StateDict> states;
+};
+
+TEST(EarlyStopping, InFitRestoresTheBestEpochAfterTheLast) {
+  // A min_delta so large that only the first epoch improves (on +∞): with
+  // patience 1, fit stops after epoch 1 and ends with epoch 0's weights.
+  Generator gen(5);
+  data::Dataset set(randn({64, 2}, gen), randn({64, 1}, gen));
+  CallbackHarness h;
+  auto stopper = std::make_shared<EarlyStopping>(
+      EarlyStoppingOptions{.min_delta = 1e9, .patience = 1, .restore_best_weights = true});
+  auto recorder = std::make_shared<StateRecorder>();
+  const History history = fit(h.model, nn::MSELoss{}, h.optimizer, set,
+                              {.epochs = 10,
+                               .batch_size = 16,
+                               .validation_split = 0.25,
+                               .callbacks = {stopper, recorder},
+                               .verbose = 0});
+  EXPECT_EQ(history.size(), 2);
+  EXPECT_EQ(stopper->stopped_epoch(), 1);
+  ASSERT_EQ(recorder->states.size(), 2u);
+  EXPECT_TRUE(same_state(h.model.state_dict(), recorder->states[0]));
+  EXPECT_FALSE(same_state(h.model.state_dict(), recorder->states[1]));
 }
 
 TEST(EarlyStopping, RejectsInvalidOptions) {
