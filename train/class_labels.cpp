@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "tensor/dispatch.h"
 #include "tensor/error.h"
@@ -9,9 +10,10 @@
 namespace nabla::train {
 namespace {
 
-// Labels beyond this are taken for corrupt data rather than a class: counting
-// per class must not allocate in proportion to one bad value.
-constexpr std::int64_t kMaxLabel = std::int64_t{1} << 24;
+// Without a known number of classes, labels from here on are taken for corrupt
+// data rather than a class: counting per class must not allocate in
+// proportion to one bad value.
+constexpr std::int64_t kMaxLabel = std::int64_t{1} << 20;
 
 // [n] or [n, 1]: one value per sample.
 bool is_column(const Tensor& t) {
@@ -79,8 +81,16 @@ std::vector<std::int64_t> read_labels(const Tensor& labels,
       const double v = static_cast<double>(p[i]);
       // Checked in double first so that NaN, fractions and huge values are
       // rejected before any conversion to an integer.
-      NABLA_CHECK(v == std::floor(v) && v >= 0 && v < static_cast<double>(limit), op, what,
-                  " label ", v, " at sample ", i, " is not a class in [0, ", limit, ")");
+      if (!(v == std::floor(v) && v >= 0 && v < static_cast<double>(limit))) [[unlikely]] {
+        std::ostringstream label;  // whole numbers without an exponent
+        if (v == std::floor(v) && std::abs(v) < 1e18) {
+          label << static_cast<std::int64_t>(v);
+        } else {
+          label << v;
+        }
+        detail::throw_error(op, what, " label ", label.str(), " at sample ", i,
+                            " is not a class in [0, ", limit, ")");
+      }
       result[i] = static_cast<std::int64_t>(p[i]);
     }
   });

@@ -49,8 +49,8 @@ struct ClassLabels {
 /// Throws nabla::Error naming `op` when a tensor is undefined, when the shapes
 /// do not fit the kind (different sample counts, [n, k] against [n, j]), when
 /// an output or target has rank above 2 or has zero columns, or when a label is
-/// outside [0, k) (or not 0/1 for binary targets), is not a whole number, or is
-/// NaN.
+/// outside [0, k) (or not 0/1 for binary targets; below 2^20 for label outputs
+/// against label targets), is not a whole number, or is NaN.
 ClassLabels decode_class_labels(const Tensor& outputs,
                                 const Tensor& targets,
                                 LabelKind kind,
@@ -58,10 +58,10 @@ ClassLabels decode_class_labels(const Tensor& outputs,
                                 std::string_view op);
 
 /// The class labels of one tensor of labels ([n] or [n, 1], i64 or floating
-/// whole numbers), each checked to lie in [0, num_classes) (no upper bound when
-/// num_classes is 0). Throws nabla::Error naming `op` and `what` ("actual",
-/// "predicted") for a label out of range, fractional or NaN, and for a tensor
-/// of another shape.
+/// whole numbers), each checked to lie in [0, num_classes), or in [0, 2^20)
+/// when num_classes is 0. Throws nabla::Error naming `op` and `what`
+/// ("actual", "predicted") for a label out of range, fractional or NaN, and
+/// for a tensor of another shape.
 std::vector<std::int64_t> read_labels(const Tensor& labels,
                                       std::int64_t num_classes,
                                       std::string_view op,

@@ -153,6 +153,11 @@ TEST(DecodeClassLabels, Errors) {
         decode_class_labels(out, labels({0, 1}), LabelKind::categorical, 0.5, "op");
       },
       {"op", "categorical labels need", "[2, 3]", "[2]"});
+  // Label outputs against label targets bound the labels at 2^20 = 1048576,
+  // so one corrupt value cannot make per-class counts allocate gigabytes.
+  expect_error(
+      [] { decode_class_labels(labels({1048576}), labels({0}), LabelKind::automatic, 0.5, "op"); },
+      {"op", "predicted label 1048576 at sample 0", "[0, 1048576)"});
   expect_error([&] { decode_class_labels(out, out, LabelKind::sparse, 0.5, "op"); },
                {"op", "labels must be [n] or [n, 1]", "[2, 3]"});
 }
