@@ -43,13 +43,17 @@ class ClassCounts {
   /// Adds one decision per sample. Throws nabla::Error when the two vectors
   /// differ in length or a label is negative.
   void add(const std::vector<std::int64_t>& predicted, const std::vector<std::int64_t>& actual);
+  /// Sets every count to 0 (the number of classes stays).
   void clear();
 
+  /// The number of classes counted so far (1 + the largest label seen, or the
+  /// constructor's num_classes if larger).
   std::int64_t num_classes() const { return static_cast<std::int64_t>(actual_.size()); }
   /// The number of samples counted.
   std::int64_t total() const { return total_; }
   /// Samples predicted correctly.
   std::int64_t correct() const;
+  /// Class c's counts (0 for a class outside the counts).
   std::int64_t true_positives(std::int64_t c) const;
   std::int64_t predicted(std::int64_t c) const;
   std::int64_t actual(std::int64_t c) const;
