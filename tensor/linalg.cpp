@@ -1,4 +1,7 @@
-// matmul and linear on BLIS's typed GEMM (bli_sgemm / bli_dgemm).
+// matmul and linear on BLIS's typed GEMM (bli_sgemm / bli_dgemm), except
+// thin products (NOTE [ Thin products ]) and mid-sized f32 products on AVX-512
+// CPUs (NOTE [ Own f32 kernel ] in tensor/gemm_avx512.h), which run on
+// nabla's own kernels.
 //
 // NOTE [ Strides handed to BLIS ]
 // BLIS multiplies matrices with any row stride rs and column stride cs, so a
@@ -24,6 +27,7 @@
 
 #include "tensor/blis_config.h"
 #include "tensor/dispatch.h"
+#include "tensor/gemm_avx512.h"
 #include "tensor/parallel.h"
 
 namespace nabla {
@@ -176,15 +180,73 @@ void thin_k_gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat
   }
 }
 
+// f32 products up to this many multiply-adds, with C's rows contiguous, run on
+// nabla's own AVX-512 kernel when the CPU has it (NOTE [ Own f32 kernel ] in
+// tensor/gemm_avx512.h); larger ones go to BLIS, whose cache blocking and
+// packing pay off there.
+constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
+
+// C = A B + beta C on the own f32 kernel. A null rntm splits C between
+// get_num_threads() threads when the product is not small: into column
+// ranges of whole 32-column panels when C is at least as wide as tall (each
+// thread then reads all of A and its part of B), row ranges of whole 8-row
+// blocks otherwise. Every element is computed as on one thread.
+void own_gemm(const Mat<const float>& a,
+              const Mat<const float>& b,
+              float beta,
+              const Mat<float>& c,
+              rntm_t* rntm) {
+  using detail::avx512_gemm::kMr;
+  using detail::avx512_gemm::kNr;
+  const std::int64_t m = c.rows, n = c.cols, k = a.cols;
+  const std::int64_t work = m * n * k;
+  const bool by_cols = n >= m;
+  const std::int64_t units = by_cols ? (n + kNr - 1) / kNr : (m + kMr - 1) / kMr;
+  const std::int64_t parts =
+      rntm == nullptr && work >= kSmallGemm ? std::min<std::int64_t>(get_num_threads(), units) : 1;
+  if (parts <= 1) {
+    detail::sgemm_avx512(m, n, k, a.data, a.rs, a.cs, b.data, b.rs, b.cs, beta, c.data, c.rs);
+    return;
+  }
+  // An exception (out of memory for a packed panel) must not leave an OpenMP
+  // thread: kept and rethrown.
+  std::vector<std::exception_ptr> error(static_cast<std::size_t>(parts));
+  parallel_for(0, parts, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t p = begin; p < end; ++p) {
+      const std::int64_t u0 = units * p / parts, u1 = units * (p + 1) / parts;
+      try {
+        if (by_cols) {
+          const std::int64_t j0 = u0 * kNr, j1 = std::min(n, u1 * kNr);
+          detail::sgemm_avx512(m, j1 - j0, k, a.data, a.rs, a.cs, b.data + j0 * b.cs, b.rs, b.cs,
+                               beta, c.data + j0, c.rs);
+        } else {
+          const std::int64_t i0 = u0 * kMr, i1 = std::min(m, u1 * kMr);
+          detail::sgemm_avx512(i1 - i0, n, k, a.data + i0 * a.rs, a.rs, a.cs, b.data, b.rs, b.cs,
+                               beta, c.data + i0 * c.rs, c.rs);
+        }
+      } catch (...) {
+        error[static_cast<std::size_t>(p)] = std::current_exception();
+      }
+    }
+  });
+  for (const std::exception_ptr& e : error)
+    if (e) std::rethrow_exception(e);
+}
+
 // C = alpha A B + beta C. A null rntm uses BLIS's global thread count, except
 // for small products, which run on one thread; thin ones do not reach BLIS
-// (NOTE [ Thin products ]).
+// (NOTE [ Thin products ]), nor do mid-sized f32 ones on AVX-512 CPUs.
 template <class T>
 void gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c, rntm_t* rntm) {
   const std::int64_t work = c.rows * c.cols * a.cols;
   if (work <= kThinWork && a.cols > 0) {
     if (c.cols <= kThin) return thin_n_gemm(a, b, beta, c);
     if (a.cols <= kThin && c.cs == 1) return thin_k_gemm(a, b, beta, c);
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (work <= kOwnMaxWork && a.cols > 0 && c.cs == 1 && c.cols > kThin &&
+        detail::avx512_gemm_available())
+      return own_gemm(a, b, beta, c, rntm);
   }
   if (rntm == nullptr && work >= kSmallGemm && work <= kHalvesWork && c.rows >= 64 &&
       get_num_threads() == 2) {
