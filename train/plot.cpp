@@ -180,24 +180,36 @@ std::string history_script(const History& history,
     }
   }
 
-  // Columns of the datablock: epoch, then the series panel by panel.
+  // Columns of the datablock: epoch, then the series panel by panel. Keys
+  // chosen by the caller must be drawable; among all keys, those without a
+  // single drawable value (a metric undefined in every epoch) are left out.
+  const char* what = options.log_y ? "finite, positive" : "finite";
   std::vector<std::string> columns;
   std::vector<std::vector<double>> series;
-  for (const Panel& panel : panels) {
+  for (Panel& panel : panels) {
     bool drawable = false;
+    std::vector<std::string> kept;
     for (const std::string& key : panel.keys) {
       std::vector<double> values = history[key];
+      bool key_drawable = false;
       for (double& v : values) {
-        if (!std::isfinite(v) || (options.log_y && v <= 0))
+        if (!std::isfinite(v) || (options.log_y && v <= 0)) {
           v = std::numeric_limits<double>::quiet_NaN();
-        drawable = drawable || !std::isnan(v);
+        }
+        key_drawable = key_drawable || !std::isnan(v);
       }
+      drawable = drawable || key_drawable;
+      if (!key_drawable && options.keys.empty()) continue;
+      kept.push_back(key);
       columns.push_back(key);
       series.push_back(std::move(values));
     }
-    NABLA_CHECK(drawable, op, "no finite", options.log_y ? ", positive" : "", " value to plot for ",
+    NABLA_CHECK(drawable || options.keys.empty(), op, "no ", what, " value to plot for ",
                 joined(panel.keys));
+    panel.keys = std::move(kept);
   }
+  std::erase_if(panels, [](const Panel& p) { return p.keys.empty(); });
+  NABLA_CHECK(!panels.empty(), op, "no ", what, " value to plot in any of ", joined(keys));
 
   const int panel_columns = panels.size() == 1 ? 1 : 2;
   const int panel_rows = static_cast<int>((panels.size() + panel_columns - 1) / panel_columns);

@@ -48,9 +48,10 @@ struct HistoryPlotOptions {
 /// The gnuplot script of plot_history: the datablock $history has one line
 /// per recorded epoch, "epoch value1 value2 ..." (epoch counted from 1, values
 /// in the order of the panels, NaN where an epoch lacks a key or, with log_y,
-/// where a value is <= 0), then one panel per metric. Throws nabla::Error for
-/// an empty History, an unknown key (listing the keys), or a panel with no
-/// finite value to draw.
+/// where a value is <= 0), then one panel per metric. With every key (no
+/// `keys` given), a key with no value to draw is left out. Throws
+/// nabla::Error for an empty History, an unknown key (listing the keys), a
+/// panel of chosen keys with no value to draw, or nothing to draw at all.
 std::string history_script(const History& history,
                            const std::filesystem::path& path,
                            const HistoryPlotOptions& options = {});

@@ -246,8 +246,12 @@ TEST(HistoryScript, LogScaleLeavesOutNonPositiveValues) {
   const std::string s = history_script(h, out, {.keys = {"loss"}, .log_y = true});
   EXPECT_EQ(datablock(s, "history"), "# epoch loss\n1 1\n2 NaN\n3 0.01\n");
   EXPECT_THAT(s, HasSubstr("set logscale y\n"));
-  testing::expect_error([&] { history_script(h, out, {.log_y = true}); },
+  testing::expect_error([&] { history_script(h, out, {.keys = {"delta"}, .log_y = true}); },
                         {"plot_history", "no finite, positive value", "delta"});
+  // Among all keys, one with nothing to draw is left out.
+  const std::string all = history_script(h, out, {.log_y = true});
+  EXPECT_EQ(datablock(all, "history"), "# epoch loss\n1 1\n2 NaN\n3 0.01\n");
+  EXPECT_THAT(all, Not(HasSubstr("delta")));
 }
 
 TEST(HistoryScript, Errors) {
@@ -267,7 +271,9 @@ TEST(HistoryScript, Errors) {
   logs.set("loss", std::nan(""));
   nan_only.append(0, logs);
   testing::expect_error([&] { history_script(nan_only, dir.path() / "h.png"); },
-                        {"plot_history", "no finite value", "loss"});
+                        {"plot_history", "no finite value to plot in any of loss"});
+  testing::expect_error([&] { history_script(nan_only, dir.path() / "h.png", {.keys = {"loss"}}); },
+                        {"plot_history", "no finite value to plot for loss"});
 }
 
 TEST(PlotHistory, RendersPngAndSvgAndLeavesNoOtherFile) {
