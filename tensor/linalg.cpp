@@ -188,20 +188,20 @@ constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
 
 // C = A B + beta C on the own f32 kernel. A null rntm splits C between
 // get_num_threads() threads when the product is not small: into column
-// ranges of whole 32-column panels when C is at least as wide as tall (each
-// thread then reads all of A and its part of B), row ranges of whole 8-row
-// blocks otherwise. Every element is computed as on one thread.
+// ranges of whole register blocks (64 columns, or 32 when C is narrower)
+// when C is at least as wide as tall (each thread then reads all of A and its
+// part of B), into row ranges of whole 24-row runs (whole 6- and 8-row
+// blocks) otherwise. Every element is computed as on one thread.
 void own_gemm(const Mat<const float>& a,
               const Mat<const float>& b,
               float beta,
               const Mat<float>& c,
               rntm_t* rntm) {
-  using detail::avx512_gemm::kMr;
-  using detail::avx512_gemm::kNr;
   const std::int64_t m = c.rows, n = c.cols, k = a.cols;
   const std::int64_t work = m * n * k;
   const bool by_cols = n >= m;
-  const std::int64_t units = by_cols ? (n + kNr - 1) / kNr : (m + kMr - 1) / kMr;
+  const std::int64_t unit = by_cols ? (n >= 64 ? 64 : 32) : 24;
+  const std::int64_t units = ((by_cols ? n : m) + unit - 1) / unit;
   const std::int64_t parts =
       rntm == nullptr && work >= kSmallGemm ? std::min<std::int64_t>(get_num_threads(), units) : 1;
   if (parts <= 1) {
@@ -216,11 +216,11 @@ void own_gemm(const Mat<const float>& a,
       const std::int64_t u0 = units * p / parts, u1 = units * (p + 1) / parts;
       try {
         if (by_cols) {
-          const std::int64_t j0 = u0 * kNr, j1 = std::min(n, u1 * kNr);
+          const std::int64_t j0 = u0 * unit, j1 = std::min(n, u1 * unit);
           detail::sgemm_avx512(m, j1 - j0, k, a.data, a.rs, a.cs, b.data + j0 * b.cs, b.rs, b.cs,
                                beta, c.data + j0, c.rs);
         } else {
-          const std::int64_t i0 = u0 * kMr, i1 = std::min(m, u1 * kMr);
+          const std::int64_t i0 = u0 * unit, i1 = std::min(m, u1 * unit);
           detail::sgemm_avx512(i1 - i0, n, k, a.data + i0 * a.rs, a.rs, a.cs, b.data, b.rs, b.cs,
                                beta, c.data + i0 * c.rs, c.rs);
         }
