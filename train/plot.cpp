@@ -412,7 +412,9 @@ std::string confusion_matrix_script(const Tensor& cm,
       max_value = std::max(max_value, v);
     }
   }
-  if (max_value == 0) max_value = 1;  // an all-zero matrix still needs a colour range
+  // Fractions keep the scale [0, 1] so that plots of two runs compare; an
+  // all-zero matrix still needs a colour range.
+  if (options.normalize || max_value == 0) max_value = 1;
 
   std::string s = gnuplot_output(path, options.width, options.height, op);
   s += "$cm << EOD\n# predicted true value count\n";

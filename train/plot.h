@@ -102,7 +102,8 @@ void plot_decision_boundary(nn::Module& model,
 
 struct ConfusionMatrixPlotOptions {
   /// Show each row divided by its sum (the recall of each true class; an
-  /// empty row stays 0) with two decimals instead of the counts.
+  /// empty row stays 0) with two decimals instead of the counts, on a colour
+  /// scale from 0 to 1 (counts: from 0 to the largest count).
   bool normalize = false;
   std::string title = "Confusion matrix";
   int width = 640;
