@@ -47,6 +47,7 @@ constexpr std::int64_t kWideRows = 6;
 constexpr std::int64_t kNarrowRows = 8;
 constexpr std::int64_t kKc = 1024;           // most k per block
 constexpr std::int64_t kBlockA = 64 * 1024;  // most elements of A per m block
+constexpr std::int64_t kPackedCols = 512;    // most columns of B packed at once
 
 // Lane masks of the NV vectors of a block row for its first `cols` columns.
 template <int NV>
@@ -286,6 +287,14 @@ inline void sgemm_avx512(std::int64_t m,
                          std::int64_t ldc) {
   using namespace avx512_gemm;
   if (m <= 0 || n <= 0 || k <= 0) return;
+  if (bcs != 1 && n > kPackedCols) {
+    // B is packed: at most kPackedCols columns at a time, so the panels stay
+    // small (2 MB) however wide C is.
+    for (std::int64_t j0 = 0; j0 < n; j0 += kPackedCols)
+      sgemm_avx512(m, std::min(kPackedCols, n - j0), k, a, ars, acs, b + j0 * bcs, brs, bcs, beta,
+                   c + j0, ldc);
+    return;
+  }
   if (n >= 64)
     gemm<kWideRows, 4>(m, n, k, a, ars, acs, b, brs, bcs, beta, c, ldc);
   else

@@ -90,6 +90,9 @@ TEST_F(GemmKernel, TransposedOperandsAndSlices) {
   const Tensor a = patterned(45, 70, 7), bt = transposed_view(70, 77, 8);
   expect_product(matmul(a, bt), a, bt);
   expect_product(matmul(at_, transposed_view(70, 33, 9)), at_, transposed_view(70, 33, 9));
+  // A transposed B wider than one packed chunk (512 columns).
+  const Tensor a_small = patterned(5, 40, 18), bt_wide = transposed_view(40, 600, 19);
+  expect_product(matmul(a_small, bt_wide), a_small, bt_wide);
   // Column slices: rows of A and B not adjacent (row stride > columns).
   const Tensor wide = patterned(40, 100, 10);
   const Tensor a_slice = as_strided(wide, {40, 60}, {100, 1}, 3);
