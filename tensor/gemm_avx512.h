@@ -8,11 +8,12 @@
 // This kernel keeps a 6 x 64 block of C in 24 vector registers (8 x 32 in 16
 // when C has fewer than 64 columns) and adds to it, for each k, the product of
 // six broadcast entries of A with one row of B (four vectors). A is read in
-// place through its strides when its rows are contiguous and packed k by k
-// otherwise (a transposed view), B in place when its rows are contiguous and
-// gathered into 64-column panels otherwise (a transposed view), so the forward
-// products copy nothing; two threads split C into independent halves with no
-// shared packing. k is cut into even blocks of at most kKc (the rows of A of
+// place through its strides when one of them is 1 (row-major, or a transposed
+// view, whose entries for the next k are prefetched by hand) and packed k by k
+// otherwise; B is read in place when its rows are contiguous and gathered into
+// 64-column panels otherwise (a transposed view), so only δ·Wᵀ copies
+// anything; two threads split C into independent halves with no shared
+// packing. k is cut into even blocks of at most kKc (the rows of A of
 // one register block stay in L1 while B streams from L2) and m into blocks of
 // A that stay in L2. Each C element is still a sum over k in order
 // (blockwise), so results differ from BLIS's only by rounding and do not
@@ -48,6 +49,7 @@ constexpr std::int64_t kNarrowRows = 8;
 constexpr std::int64_t kKc = 1024;           // most k per block
 constexpr std::int64_t kBlockA = 64 * 1024;  // most elements of A per m block
 constexpr std::int64_t kPackedCols = 512;    // most columns of B packed at once
+constexpr std::int64_t kPrefetch = 16;       // k steps ahead a strided A is prefetched
 
 // Lane masks of the NV vectors of a block row for its first `cols` columns.
 template <int NV>
@@ -84,6 +86,13 @@ __attribute__((target("avx512f"))) void block(std::int64_t kc,
   const Masks<NV> mask(cols);
 #pragma GCC unroll 2
   for (std::int64_t kk = 0; kk < kc; ++kk, a += acs, b += ldb) {
+    // A's entries for one k lie a whole column after the previous k's when A
+    // is a transposed view: too far for the hardware prefetcher, so the
+    // (one or two) cache lines kPrefetch steps ahead are requested here.
+    if (acs != 1) {
+      _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * acs), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetch * acs + (R - 1) * ars), _MM_HINT_T0);
+    }
     __m512 bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
@@ -174,9 +183,8 @@ __attribute__((target("avx512f"))) inline void pack_b(const float* b,
 
 // A[0:rows, 0:kc] (strides rs, cs) as blocks of mr rows, each stored k by k
 // (block q holds A(mr q + r, k) at out + q * kc * mr + k * mr + r), rows past
-// `rows` zero. Used when A's rows are not contiguous: a transposed view's
-// entries for one k are then adjacent, but successive k lie a whole column
-// apart, too far for the hardware prefetcher.
+// `rows` zero. Used when neither of A's strides is 1, so that the entries of a
+// block for one k are adjacent.
 inline void pack_a(const float* a,
                    std::int64_t rs,
                    std::int64_t cs,
@@ -236,7 +244,7 @@ void gemm(std::int64_t m,
   const std::int64_t k_blocks = (k + kKc - 1) / kKc;
   const std::int64_t kc = (k + k_blocks - 1) / k_blocks;  // even blocks: no short last one
   const std::int64_t mc = std::max<std::int64_t>(MR, kBlockA / kc / MR * MR);
-  const bool pack_rows_of_b = bcs != 1, pack_rows_of_a = acs != 1;
+  const bool pack_rows_of_b = bcs != 1, pack_rows_of_a = acs != 1 && ars != 1;
   float* packed_b = pack_rows_of_b ? pack_buffer(0, (n + nr - 1) / nr * nr * kc) : nullptr;
   float* packed_a = pack_rows_of_a ? pack_buffer(1, (mc + MR - 1) / MR * MR * kc) : nullptr;
   for (std::int64_t k0 = 0; k0 < k; k0 += kc) {
@@ -249,10 +257,16 @@ void gemm(std::int64_t m,
       const float* ai = a + i0 * ars + k0 * acs;
       if (pack_rows_of_a) pack_a(ai, ars, acs, i1 - i0, kb, MR, packed_a);
       // Row blocks outside: a block's rows of A stay in L1 while B's panels stream.
-      for (std::int64_t i = i0; i < i1; i += MR) {
-        const std::int64_t rows = std::min<std::int64_t>(MR, i1 - i);
+      for (std::int64_t i = i0, rows = 0; i < i1; i += rows) {
+        // Whole blocks of MR rows; when A is read in place, the last MR + r
+        // rows (0 < r < MR) run as two blocks of about half that instead of
+        // MR and r (128 rows: 20 x 6 + 2 x 4, not 21 x 6 + 2), since a block
+        // of a few rows does little work per load of B.
+        const std::int64_t left = i1 - i;
+        rows = left <= MR ? left : left < 2 * MR && !pack_rows_of_a ? (left + 1) / 2 : MR;
         const float* ar = pack_rows_of_a ? packed_a + (i - i0) * kb : ai + (i - i0) * ars;
-        const std::int64_t r_stride = pack_rows_of_a ? 1 : ars, k_stride = pack_rows_of_a ? MR : 1;
+        const std::int64_t r_stride = pack_rows_of_a ? 1 : ars,
+                           k_stride = pack_rows_of_a ? MR : acs;
         for (std::int64_t j0 = 0; j0 < n; j0 += nr) {
           const std::int64_t cols = std::min(nr, n - j0);
           const float* bj = pack_rows_of_b ? packed_b + j0 * kb : bk + j0;
