@@ -11,6 +11,12 @@
 
 namespace nabla::optim {
 
+/// Below this many elements an update runs on the calling thread: a quarter
+/// of kParallelGrain, since an update reads and writes three to five arrays
+/// per element (Adam also takes a square root and a division), several times
+/// an elementwise op's work. A 128 x 256 weight (32768 elements) is split.
+inline constexpr std::int64_t kUpdateGrain = kParallelGrain / 4;
+
 /// Calls rule(n, p, g, s...) with typed pointers to the elements of `param`,
 /// `grad` and each `state` tensor, on disjoint chunks of n elements (in
 /// parallel for large parameters). The state tensors must be contiguous with
@@ -24,7 +30,7 @@ void fused_update(Tensor& param, const Tensor& grad, Rule&& rule, State&... stat
   dispatch_floating(param.dtype(), "optimizer step", [&]<class T>() {
     T* p_data = p.data<T>();
     const T* g_data = g.data<T>();
-    parallel_for(0, p.numel(), kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
+    parallel_for(0, p.numel(), kUpdateGrain, [&](std::int64_t begin, std::int64_t end) {
       rule(end - begin, p_data + begin, g_data + begin, (state.template data<T>() + begin)...);
     });
   });
