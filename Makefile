@@ -1,14 +1,15 @@
 # Thin wrapper around CMake. The two commands of the quick start:
-#   make demo   installs what is missing, builds, runs the demo programs
+#   make demo   installs what is missing, builds, trains the Fashion-MNIST demo
 #   make test   installs what is missing, builds, runs every test
-# Also: make bench (benchmarks), make sanitize (whole suite under ASan+UBSan),
+# Also: make examples (every example program), make bench (benchmarks),
+#       make sanitize (whole suite under ASan+UBSan),
 #       make format (clang-format every source file), make clean.
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= Release
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-all configure build demo test bench sanitize format clean
+.PHONY: all deps deps-all configure build demo examples test bench sanitize format clean
 
 all: build
 
@@ -24,10 +25,26 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
+# The main demo trains an MLP on Fashion-MNIST and writes the model, the
+# training log and the plots into runs/fashion_mnist/ (options: DEMO_ARGS,
+# e.g. make demo DEMO_ARGS="--epochs 10 --threads 1").
+DEMO_ARGS ?=
 demo: deps-all build
 	./$(BUILD)/examples/tensor_basics
 	./$(BUILD)/examples/scalar_backprop
+	./$(BUILD)/examples/fashion_mnist $(DEMO_ARGS)
+
+# Every example program, in order of the tutorial.
+examples: deps-all build
+	./$(BUILD)/examples/tensor_basics
+	./$(BUILD)/examples/scalar_backprop
+	./$(BUILD)/examples/manual_vs_autograd
+	./$(BUILD)/examples/custom_function
 	./$(BUILD)/examples/mlp_by_hand
+	./$(BUILD)/examples/spiral
+	./$(BUILD)/examples/regression
+	./$(BUILD)/examples/custom_model
+	./$(BUILD)/examples/fashion_mnist $(DEMO_ARGS)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
