@@ -10,22 +10,36 @@ build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
 extra_packages=(dataset-fashion-mnist libgnuplot-iostream-dev graphviz)
 
-packages=("${build_packages[@]}")
-if [ "${1:-build}" = all ]; then packages+=("${extra_packages[@]}"); fi
-
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "installing: ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $sudo apt-get update
-  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+
+# Prints the packages of "$@" that are not installed.
+missing_of() {
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      echo "$p"
+    fi
+  done
+}
+
+# Installs "$@", running apt-get update first only when the package lists are stale.
+install() {
+  echo "installing: $*"
+  if ! $sudo apt-get install -y --no-install-recommends "$@"; then
+    $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "$@"
+  fi
+}
+
+mapfile -t missing < <(missing_of "${build_packages[@]}")
+if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
+
+# The extras are optional: without the data set the demo trains the spirals,
+# without graphviz graphs are written as .dot files only.
+if [ "${1:-build}" = all ]; then
+  mapfile -t missing < <(missing_of "${extra_packages[@]}")
+  if [ ${#missing[@]} -gt 0 ] && ! install "${missing[@]}"; then
+    echo "warning: could not install ${missing[*]}; continuing without them" >&2
+  fi
 fi
+exit 0
