@@ -103,73 +103,81 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  set_num_threads(s.threads);
-  manual_seed(s.seed);
-  const std::filesystem::path out = s.out;
-  std::filesystem::create_directories(out);
+  try {
+    set_num_threads(s.threads);
+    manual_seed(s.seed);
+    const std::filesystem::path out = s.out;
+    std::filesystem::create_directories(out);
 
-  if (!data::datasets::fashion_mnist_available(s.data_dir)) {
-    std::cout << "Fashion-MNIST is not installed in " << s.data_dir
-              << " (Debian package dataset-fashion-mnist: apt-get install dataset-fashion-mnist).\n"
-              << "Training the two-spiral example instead.\n\n";
-    return run_spiral_task(out, s.seed);
+    if (!data::datasets::fashion_mnist_available(s.data_dir)) {
+      std::cout
+          << "Fashion-MNIST is not installed in " << s.data_dir
+          << " (Debian package dataset-fashion-mnist: apt-get install dataset-fashion-mnist).\n"
+          << "Training the two-spiral example instead.\n\n";
+      return run_spiral_task(out, s.seed);
+    }
+
+    const auto start = std::chrono::steady_clock::now();
+    const data::datasets::FashionMnist fm = data::datasets::fashion_mnist(s.data_dir);
+    std::cout << "Fashion-MNIST: " << fm.train.size() << " training and " << fm.test.size()
+              << " test images of 28x28 pixels, 10 classes\n";
+
+    // Standardize every pixel with the training images' mean and deviation. The
+    // images stay bytes: the scaler only changes the map applied to each batch.
+    data::StandardScaler scaler;
+    const data::Dataset train_set = scaler.fit_transform(fm.train);
+    const data::Dataset test_set = scaler.transform(fm.test);
+
+    nn::Sequential model = make_model(hidden, s.dropout, s.seed);
+    std::cout << nn::summary(model, {784}) << "\n";
+
+    optim::Adam adam(model.named_parameters(), {.lr = s.lr});
+    auto early_stopping = std::make_shared<train::EarlyStopping>(train::EarlyStoppingOptions{
+        .monitor = "val_loss", .patience = s.patience, .restore_best_weights = true});
+    auto callbacks = std::vector<std::shared_ptr<train::Callback>>{
+        early_stopping,
+        std::make_shared<train::ReduceLROnPlateau>(
+            train::ReduceLROnPlateauOptions{.monitor = "val_loss", .factor = 0.5, .patience = 2}),
+        std::make_shared<train::ModelCheckpoint>(
+            train::ModelCheckpointOptions{.filepath = (out / "best.safetensors").string(),
+                                          .monitor = "val_loss",
+                                          .save_best_only = true}),
+        std::make_shared<train::CSVLogger>(
+            train::CSVLoggerOptions{.filename = (out / "history.csv").string()})};
+
+    const train::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
+                                              {.epochs = s.epochs,
+                                               .batch_size = s.batch_size,
+                                               .seed = s.seed,
+                                               .validation_split = 0.1,
+                                               .metrics = {"accuracy"},
+                                               .callbacks = callbacks});
+
+    const train::Logs test =
+        train::evaluate(model, nn::CrossEntropyLoss{}, test_set, {.metrics = {"accuracy"}});
+    const Tensor predicted = train::predict_classes(model, test_set);
+    const Tensor cm = train::confusion_matrix(predicted, test_set.targets(), 10);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    std::printf("\nTest loss %.4f, test accuracy %.4f (%lld epochs, %.1f s)\n\n", test.at("loss"),
+                test.at("accuracy"), static_cast<long long>(history.size()), seconds);
+    std::cout << "Confusion matrix (rows: true class, columns: predicted):\n"
+              << train::format_confusion_matrix(cm, fm.class_names) << "\n";
+
+    train::save_model(out / "model.safetensors", model);
+    train::plot_history(history, out / "history.png");
+    train::plot_confusion_matrix(cm, fm.class_names, out / "confusion_matrix.png");
+    train::plot_weight_grid(model.at<nn::Linear>(0)->weight.value(), out / "first_layer.png",
+                            {.count = 64, .title = "First-layer weights (64 of the hidden units)"});
+    std::cout << "Wrote " << (out / "model.safetensors").string() << ", best.safetensors, "
+              << "history.csv, history.png, confusion_matrix.png and first_layer.png in "
+              << out.string() << "\n";
+  } catch (const std::exception& e) {
+    // e.g. --lr -1 (nabla::Error naming the option and the value) or an
+    // output directory that cannot be created
+    std::cerr << "fashion_mnist: " << e.what() << "\n";
+    return 1;
   }
-
-  const auto start = std::chrono::steady_clock::now();
-  const data::datasets::FashionMnist fm = data::datasets::fashion_mnist(s.data_dir);
-  std::cout << "Fashion-MNIST: " << fm.train.size() << " training and " << fm.test.size()
-            << " test images of 28x28 pixels, 10 classes\n";
-
-  // Standardize every pixel with the training images' mean and deviation. The
-  // images stay bytes: the scaler only changes the map applied to each batch.
-  data::StandardScaler scaler;
-  const data::Dataset train_set = scaler.fit_transform(fm.train);
-  const data::Dataset test_set = scaler.transform(fm.test);
-
-  nn::Sequential model = make_model(hidden, s.dropout, s.seed);
-  std::cout << nn::summary(model, {784}) << "\n";
-
-  optim::Adam adam(model.named_parameters(), {.lr = s.lr});
-  auto early_stopping = std::make_shared<train::EarlyStopping>(train::EarlyStoppingOptions{
-      .monitor = "val_loss", .patience = s.patience, .restore_best_weights = true});
-  auto callbacks = std::vector<std::shared_ptr<train::Callback>>{
-      early_stopping,
-      std::make_shared<train::ReduceLROnPlateau>(
-          train::ReduceLROnPlateauOptions{.monitor = "val_loss", .factor = 0.5, .patience = 2}),
-      std::make_shared<train::ModelCheckpoint>(
-          train::ModelCheckpointOptions{.filepath = (out / "best.safetensors").string(),
-                                        .monitor = "val_loss",
-                                        .save_best_only = true}),
-      std::make_shared<train::CSVLogger>(
-          train::CSVLoggerOptions{.filename = (out / "history.csv").string()})};
-
-  const train::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
-                                            {.epochs = s.epochs,
-                                             .batch_size = s.batch_size,
-                                             .seed = s.seed,
-                                             .validation_split = 0.1,
-                                             .metrics = {"accuracy"},
-                                             .callbacks = callbacks});
-
-  const train::Logs test =
-      train::evaluate(model, nn::CrossEntropyLoss{}, test_set, {.metrics = {"accuracy"}});
-  const Tensor predicted = train::predict_classes(model, test_set);
-  const Tensor cm = train::confusion_matrix(predicted, test_set.targets(), 10);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  std::printf("\nTest loss %.4f, test accuracy %.4f (%lld epochs, %.1f s)\n\n", test.at("loss"),
-              test.at("accuracy"), static_cast<long long>(history.size()), seconds);
-  std::cout << "Confusion matrix (rows: true class, columns: predicted):\n"
-            << train::format_confusion_matrix(cm, fm.class_names) << "\n";
-
-  train::save_model(out / "model.safetensors", model);
-  train::plot_history(history, out / "history.png");
-  train::plot_confusion_matrix(cm, fm.class_names, out / "confusion_matrix.png");
-  train::plot_weight_grid(model.at<nn::Linear>(0)->weight.value(), out / "first_layer.png",
-                          {.count = 64, .title = "First-layer weights (64 of the hidden units)"});
-  std::cout << "Wrote " << (out / "model.safetensors").string() << ", best.safetensors, "
-            << "history.csv, history.png, confusion_matrix.png and first_layer.png in "
-            << out.string() << "\n";
   return 0;
 }
