@@ -12,12 +12,13 @@
 // view, whose entries for the next k are prefetched by hand) and packed k by k
 // otherwise; B is read in place when its rows are contiguous and gathered into
 // 64-column panels otherwise (a transposed view), so only δ·Wᵀ copies
-// anything; two threads split C into independent halves with no shared
-// packing. k is cut into even blocks of at most kKc (the rows of A of
-// one register block stay in L1 while B streams from L2) and m into blocks of
-// A that stay in L2. Each C element is still a sum over k in order
-// (blockwise), so results differ from BLIS's only by rounding and do not
-// depend on the number of threads.
+// anything. Two threads split C into independent halves with no shared
+// packing, or k into the kernel's own two blocks of k (sgemm_avx512_k_split).
+// k is cut into even blocks of at most kKc (the rows of A of one register
+// block stay in L1 while B streams from L2) and m into blocks of A that stay
+// in L2. Each C element is still a sum over k in order (blockwise), so results
+// differ from BLIS's only by rounding and do not depend on the number of
+// threads.
 #pragma once
 
 #include <immintrin.h>
@@ -46,7 +47,7 @@ namespace avx512_gemm {
 // C has at least 64 columns, kNarrowRows x 32 (two vectors) otherwise.
 constexpr std::int64_t kWideRows = 6;
 constexpr std::int64_t kNarrowRows = 8;
-constexpr std::int64_t kKc = 1024;           // most k per block
+constexpr std::int64_t kKc = 512;            // most k per block
 constexpr std::int64_t kBlockA = 64 * 1024;  // most elements of A per m block
 constexpr std::int64_t kPackedCols = 512;    // most columns of B packed at once
 constexpr std::int64_t kPrefetch = 16;       // k steps ahead a strided A is prefetched
@@ -280,6 +281,16 @@ void gemm(std::int64_t m,
 }
 
 }  // namespace avx512_gemm
+
+/// Returns the length of the first of the two blocks of k that sgemm_avx512
+/// cuts k into when it cuts it into exactly two (kKc < k <= 2 kKc), else 0.
+/// C = (beta C + A[:, :s]·B[:s, :]) + A[:, s:]·B[s:, :] is then exactly what
+/// sgemm_avx512 computes, so two threads can each take one block of k and
+/// add their results without changing a bit.
+inline std::int64_t sgemm_avx512_k_split(std::int64_t k) {
+  using avx512_gemm::kKc;
+  return k > kKc && k <= 2 * kKc ? (k + 1) / 2 : 0;
+}
 
 /// C = A·B + beta C on the calling thread for f32 A [m, k] (element (i, l) at
 /// a[i * ars + l * acs]), B [k, n] (element (l, j) at b[l * brs + j * bcs]) and

@@ -186,12 +186,21 @@ void thin_k_gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat
 // packing pay off there.
 constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
 
-// C = A B + beta C on the own f32 kernel. A null rntm splits C between
-// get_num_threads() threads when the product is not small: into column
-// ranges of whole register blocks (64 columns, or 32 when C is narrower)
-// when C is at least as wide as tall (each thread then reads all of A and its
-// part of B), into row ranges of whole 24-row runs (whole 6- and 8-row
-// blocks) otherwise. Every element is computed as on one thread.
+// C = A B + beta C on the own f32 kernel. A null rntm splits the product
+// between get_num_threads() threads when it is not small:
+// - on two threads, when k is the largest dim and the kernel cuts it into two
+//   blocks, into those two blocks of k: one thread adds its block's product to
+//   C, the other writes its own into a buffer, which is then added to C. This
+//   is the kernel's own order of operations (see sgemm_avx512_k_split), and
+//   each thread touches one half of B's rows: for the first layer's x·W, the
+//   half of W that the same thread later updates in the optimizer step (whose
+//   two halves are W's first and last rows) and whose gradient rows it
+//   computes (the row split below), so the three stay in that core's cache;
+// - into column ranges of whole register blocks (64 columns, or 32 when C is
+//   narrower) when C is at least as wide as tall (each thread then reads all of
+//   A and its part of B);
+// - into row ranges of whole 8-row runs otherwise.
+// Every element is computed as on one thread, bit for bit.
 void own_gemm(const Mat<const float>& a,
               const Mat<const float>& b,
               float beta,
@@ -200,12 +209,41 @@ void own_gemm(const Mat<const float>& a,
   const std::int64_t m = c.rows, n = c.cols, k = a.cols;
   const std::int64_t work = m * n * k;
   const bool by_cols = n >= m;
-  const std::int64_t unit = by_cols ? (n >= 64 ? 64 : 32) : 24;
+  const std::int64_t unit = by_cols ? (n >= 64 ? 64 : 32) : 8;
   const std::int64_t units = ((by_cols ? n : m) + unit - 1) / unit;
   const std::int64_t parts =
       rntm == nullptr && work >= kSmallGemm ? std::min<std::int64_t>(get_num_threads(), units) : 1;
   if (parts <= 1) {
     detail::sgemm_avx512(m, n, k, a.data, a.rs, a.cs, b.data, b.rs, b.cs, beta, c.data, c.rs);
+    return;
+  }
+  const std::int64_t k_split = detail::sgemm_avx512_k_split(k);
+  if (get_num_threads() == 2 && k_split > 0 && k >= std::max(m, n)) {
+    thread_local std::vector<float> partial;
+    partial.resize(static_cast<std::size_t>(m * n));
+    float* second = partial.data();
+    std::exception_ptr error[2];
+    parallel_for(0, 2, 1, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t h = begin; h < end; ++h) {
+        try {
+          if (h == 0)
+            detail::sgemm_avx512(m, n, k_split, a.data, a.rs, a.cs, b.data, b.rs, b.cs, beta,
+                                 c.data, c.rs);
+          else
+            detail::sgemm_avx512(m, n, k - k_split, a.data + k_split * a.cs, a.rs, a.cs,
+                                 b.data + k_split * b.rs, b.rs, b.cs, 0.0f, second, n);
+        } catch (...) {
+          error[h] = std::current_exception();
+        }
+      }
+    });
+    for (const std::exception_ptr& e : error)
+      if (e) std::rethrow_exception(e);
+    for (std::int64_t i = 0; i < m; ++i) {
+      float* __restrict ci = c.data + i * c.rs;
+      const float* __restrict si = second + i * n;
+      for (std::int64_t j = 0; j < n; ++j) ci[j] += si[j];
+    }
     return;
   }
   // An exception (out of memory for a packed panel) must not leave an OpenMP
