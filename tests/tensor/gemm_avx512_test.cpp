@@ -14,6 +14,7 @@
 #include "tensor/factory.h"
 #include "tensor/linalg.h"
 #include "tensor/parallel.h"
+#include "tensor/random.h"
 #include "tensor/shape_ops.h"
 
 namespace nabla {
@@ -111,16 +112,24 @@ TEST_F(GemmKernel, LinearAccumulatesOntoBias) {
 }
 
 TEST_F(GemmKernel, TwoThreadsGiveTheSameValuesAsOne) {
-  // Wide (split by columns), tall (split by rows) and the MLP's shapes.
-  const std::int64_t shapes[][3] = {{128, 784, 256}, {784, 128, 256}, {100, 64, 40}};
+  // Split by k (k the largest dim, two k blocks: the MLP's x·W and 64x600x100),
+  // by rows (784x128x256, 100x96x40) and by columns (64x100x300). Normal draws,
+  // whose sums round, so that any change in the order of additions shows.
+  const std::int64_t shapes[][3] = {
+      {128, 784, 256}, {64, 600, 100}, {784, 128, 256}, {100, 96, 40}, {64, 100, 300}};
+  manual_seed(21);
   for (const auto& s : shapes) {
-    const Tensor a = patterned(s[0], s[1], 16), b = patterned(s[1], s[2], 17);
+    const Tensor a = randn({s[0], s[1]}), b = randn({s[1], s[2]}), bias = randn({s[2]});
     set_num_threads(1);
     const std::vector<double> one = matmul(a, b).to_vector<double>();
+    const std::vector<double> one_linear = linear(a, b, bias).to_vector<double>();
     set_num_threads(2);
-    const Tensor c = matmul(a, b);
-    EXPECT_EQ(c.to_vector<double>(), one) << s[0] << "x" << s[1] << "x" << s[2];
-    expect_product(c, a, b);
+    EXPECT_EQ(matmul(a, b).to_vector<double>(), one) << s[0] << "x" << s[1] << "x" << s[2];
+    EXPECT_EQ(linear(a, b, bias).to_vector<double>(), one_linear)
+        << s[0] << "x" << s[1] << "x" << s[2];
+    // And the split product is the product.
+    const Tensor pa = patterned(s[0], s[1], 16), pb = patterned(s[1], s[2], 17);
+    expect_product(matmul(pa, pb), pa, pb);
   }
 }
 
