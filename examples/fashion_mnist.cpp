@@ -38,6 +38,7 @@ struct Settings {
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
   std::string out = "runs/fashion_mnist";
   std::int64_t patience = 5;
+  std::string monitor = "val_accuracy";
 };
 
 std::vector<std::int64_t> parse_sizes(const std::string& text) {
@@ -86,6 +87,8 @@ int main(int argc, char** argv) {
       "seed", po::value(&s.seed)->default_value(s.seed), "random seed")(
       "threads", po::value(&s.threads)->default_value(s.threads), "worker threads")(
       "patience", po::value(&s.patience)->default_value(s.patience), "early-stopping patience")(
+      "monitor", po::value(&s.monitor)->default_value(s.monitor),
+      "what early stopping and the checkpoint watch (val_accuracy, val_loss)")(
       "data", po::value(&s.data_dir)->default_value(s.data_dir), "Fashion-MNIST directory")(
       "out", po::value(&s.out)->default_value(s.out), "output directory");
   std::vector<std::int64_t> hidden;
@@ -133,14 +136,14 @@ int main(int argc, char** argv) {
 
     optim::Adam adam(model.named_parameters(), {.lr = s.lr});
     auto early_stopping = std::make_shared<train::EarlyStopping>(train::EarlyStoppingOptions{
-        .monitor = "val_loss", .patience = s.patience, .restore_best_weights = true});
+        .monitor = s.monitor, .patience = s.patience, .restore_best_weights = true});
     auto callbacks = std::vector<std::shared_ptr<train::Callback>>{
         early_stopping,
         std::make_shared<train::ReduceLROnPlateau>(
             train::ReduceLROnPlateauOptions{.monitor = "val_loss", .factor = 0.5, .patience = 2}),
         std::make_shared<train::ModelCheckpoint>(
             train::ModelCheckpointOptions{.filepath = (out / "best.safetensors").string(),
-                                          .monitor = "val_loss",
+                                          .monitor = s.monitor,
                                           .save_best_only = true}),
         std::make_shared<train::CSVLogger>(
             train::CSVLoggerOptions{.filename = (out / "history.csv").string()})};
