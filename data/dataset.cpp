@@ -1,5 +1,6 @@
 #include "data/dataset.h"
 
+#include <algorithm>
 #include <numeric>
 #include <utility>
 
@@ -13,6 +14,9 @@
 namespace nabla::data {
 
 namespace {
+
+// How many rows ahead Dataset::batch prefetches byte rows.
+constexpr std::int64_t kPrefetchRows = 4;
 
 Tensor rows_tensor(std::span<const std::int64_t> rows) {
   Tensor index({static_cast<std::int64_t>(rows.size())}, DType::i64);
@@ -127,9 +131,19 @@ Batch Dataset::batch(std::span<const std::int64_t> rows, DType dtype) const {
     const T* b = shift.data();
     parallel_for(0, static_cast<std::int64_t>(rows.size()), 4096 / features + 1,
                  [&](std::int64_t lo, std::int64_t hi) {
+                   const auto prefetch_row = [&](std::int64_t i) {
+                     const std::uint8_t* row = src + rows[static_cast<std::size_t>(i)] * features;
+                     for (std::int64_t j = 0; j < features; j += 64) __builtin_prefetch(row + j);
+                   };
+                   for (std::int64_t i = lo; i < std::min(hi, lo + kPrefetchRows); ++i) {
+                     prefetch_row(i);
+                   }
                    for (std::int64_t i = lo; i < hi; ++i) {
+                     // Shuffled rows are scattered over the whole byte array: fetch
+                     // a few rows ahead so that memory latency overlaps the work.
+                     if (i + kPrefetchRows < hi) prefetch_row(i + kPrefetchRows);
                      const std::uint8_t* s = src + rows[static_cast<std::size_t>(i)] * features;
-                     T* d = dst + i * features;
+                     T* __restrict d = dst + i * features;
                      for (std::int64_t j = 0; j < features; ++j) {
                        d[j] = a[j] * static_cast<T>(s[j]) + b[j];
                      }
