@@ -1,7 +1,9 @@
 // Linear algebra kernels: matmul with NumPy/PyTorch semantics (vectors,
 // matrices and broadcast batches of matrices) and linear, the fused
-// y = x·W + b of a Dense layer. Both run on BLIS with the operands' own row and
-// column strides, so transposed and strided views multiply without a copy.
+// y = x·W + b of a Dense layer. Both read the operands through their own row and
+// column strides, so transposed and strided views multiply without a copy. The
+// products run on BLIS, except thin ones (nabla's vector loops) and mid-sized
+// f32 ones on AVX-512 CPUs (tensor/gemm_avx512.h): see docs/architecture.md.
 // Gradients of these ops live in autograd/, not here.
 #pragma once
 
@@ -35,8 +37,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b = Tensor());
 namespace detail {
 
 /// Writes a·b into `out` for 2-D floating a [m, k] and b [k, n] of out's dtype
-/// and a contiguous out [m, n], on the calling thread only (BLIS is not asked
-/// for threads). For callers that run independent products side by side on
+/// and a contiguous out [m, n], on the calling thread only (no worker threads
+/// are asked for). For callers that run independent products side by side on
 /// their own threads, such as the two gradients of linear. The shapes and
 /// dtypes are the caller's responsibility (checked only by NABLA_CHECK).
 void matmul_into_on_this_thread(const Tensor& a, const Tensor& b, const Tensor& out);
