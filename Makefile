@@ -29,7 +29,8 @@ build: configure
 # training log and the plots into runs/fashion_mnist/ (options: DEMO_ARGS,
 # e.g. make demo DEMO_ARGS="--epochs 10 --threads 1").
 DEMO_ARGS ?=
-demo: deps-all build
+demo: deps-all configure
+	cmake --build $(BUILD) -j$(JOBS) --target tensor_basics scalar_backprop fashion_mnist
 	./$(BUILD)/examples/tensor_basics
 	./$(BUILD)/examples/scalar_backprop
 	./$(BUILD)/examples/fashion_mnist $(DEMO_ARGS)
