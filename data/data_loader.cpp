@@ -22,8 +22,8 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 }  // namespace
 
-DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
-    : dataset_(&dataset), options_(options) {
+DataLoader::DataLoader(Dataset dataset, DataLoaderOptions options)
+    : dataset_(std::move(dataset)), options_(options) {
   NABLA_CHECK(options_.batch_size >= 1, "DataLoader", "batch_size must be at least 1, got ",
               options_.batch_size);
   NABLA_CHECK(is_floating(options_.dtype), "DataLoader", "input batches are f32 or f64, not ",
@@ -31,14 +31,14 @@ DataLoader::DataLoader(const Dataset& dataset, DataLoaderOptions options)
 }
 
 std::int64_t DataLoader::size() const {
-  const std::int64_t n = dataset_->size();
+  const std::int64_t n = dataset_.size();
   const std::int64_t full = n / options_.batch_size;
   return options_.drop_last || n % options_.batch_size == 0 ? full : full + 1;
 }
 
 std::vector<std::int64_t> DataLoader::order(std::int64_t epoch) const {
   NABLA_CHECK(epoch >= 0, "DataLoader::order", "epoch must be non-negative, got ", epoch);
-  const std::int64_t n = dataset_->size();
+  const std::int64_t n = dataset_.size();
   if (!options_.shuffle) {
     std::vector<std::int64_t> identity(static_cast<std::size_t>(n));
     for (std::int64_t i = 0; i < n; ++i) identity[static_cast<std::size_t>(i)] = i;
@@ -82,7 +82,7 @@ void DataLoader::Iterator::load() {
   const std::int64_t begin = index_ * batch_size;
   const std::int64_t count = std::min(batch_size, static_cast<std::int64_t>(order_.size()) - begin);
   const std::span<const std::int64_t> rows(order_.data() + begin, static_cast<std::size_t>(count));
-  batch_ = loader_->dataset_->batch(rows, loader_->options_.dtype);
+  batch_ = loader_->dataset_.batch(rows, loader_->options_.dtype);
 }
 
 }  // namespace nabla::data

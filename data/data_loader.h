@@ -27,13 +27,14 @@ struct DataLoaderOptions {
 
 class DataLoader {
  public:
-  /// Keeps a reference to `dataset`, which must outlive the loader. Throws
+  /// Holds a copy of `dataset`: a Dataset's tensors and bytes are shared
+  /// handles, so nothing is copied and a temporary Dataset may be passed. Throws
   /// nabla::Error for batch_size < 1.
-  DataLoader(const Dataset& dataset, DataLoaderOptions options = {});
+  DataLoader(Dataset dataset, DataLoaderOptions options = {});
 
   /// The number of batches per epoch.
   std::int64_t size() const;
-  const Dataset& dataset() const { return *dataset_; }
+  const Dataset& dataset() const { return dataset_; }
   const DataLoaderOptions& options() const { return options_; }
 
   /// The epoch whose order the next iteration uses. begin() uses the current
@@ -73,7 +74,7 @@ class DataLoader {
   Iterator end() const;
 
  private:
-  const Dataset* dataset_;
+  Dataset dataset_;
   DataLoaderOptions options_;
   std::int64_t epoch_ = 0;
 };
