@@ -43,8 +43,7 @@ class MetricSpec {
   MetricSpec(const char* name);  // NOLINT: implicit, so {"accuracy"} reads as in Keras
   MetricSpec(std::string name);  // NOLINT
   MetricSpec(std::shared_ptr<const Metric> metric);  // NOLINT
-  template <class M>
-    requires std::derived_from<M, Metric>
+  template <std::derived_from<Metric> M>
   MetricSpec(M metric)  // NOLINT
       : metric_(std::make_shared<M>(std::move(metric))) {}
 

@@ -149,6 +149,16 @@ TEST(Fit, HistoryHasTrainingValidationAndLearningRate) {
   EXPECT_DOUBLE_EQ(val.at("loss"), history["val_loss"].back());
 }
 
+TEST(Fit, MetricsGivenAsObjects) {
+  const data::Dataset data = line_set(6);
+  nn::Linear model(2, 1, {.dtype = DType::f64});
+  optim::SGD sgd(model.named_parameters(), {.lr = 0.01});
+  // a metric object passed by value: each fit run gets fresh copies (clone)
+  History history = fit(model, nn::MSELoss{}, sgd, data,
+                        {.epochs = 2, .batch_size = 4, .metrics = {SampleCount{}}, .verbose = 0});
+  EXPECT_EQ(history["samples"], (std::vector<double>{6, 6}));
+}
+
 TEST(Fit, TheLoggedLossIncludesThePenalties) {
   const data::Dataset data = line_set(8);
   nn::Linear model(2, 1, {.kernel_regularizer = nn::l2(0.5), .dtype = DType::f64});
