@@ -342,4 +342,11 @@ std::ostream& operator<<(std::ostream& out, const Module& module) {
   return out;
 }
 
+DType parameter_dtype(const Module& module) {
+  for (const Variable& p : module.parameters()) {
+    if (is_floating(p.value().dtype())) return p.value().dtype();
+  }
+  return DType::f32;
+}
+
 }  // namespace nabla::nn

@@ -179,4 +179,8 @@ std::string short_type_name(const std::type_info& type);
 ///   )
 std::ostream& operator<<(std::ostream& out, const Module& module);
 
+/// The dtype `module` computes in: that of its first floating parameter, or
+/// f32 when it has none (what fit and predict feed it).
+DType parameter_dtype(const Module& module);
+
 }  // namespace nabla::nn

@@ -12,6 +12,7 @@
 #include "nn/layer_norm.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
+#include "nn/mode_guard.h"
 #include "nn/module.h"
 #include "nn/regularizer.h"
 #include "nn/residual.h"

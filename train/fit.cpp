@@ -9,6 +9,7 @@
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "data/data_loader.h"
+#include "nn/mode_guard.h"
 #include "nn/module.h"
 #include "optim/optimizer.h"
 #include "tensor/elementwise.h"
@@ -30,14 +31,6 @@ MetricSpec::MetricSpec(std::shared_ptr<const Metric> metric) : metric_(std::move
 }
 
 namespace {
-
-// Batches are fed in the dtype of the model's parameters (f32 when it has none).
-DType input_dtype(const nn::Module& model) {
-  for (const Variable& p : model.parameters()) {
-    if (is_floating(p.value().dtype())) return p.value().dtype();
-  }
-  return DType::f32;
-}
 
 std::vector<std::unique_ptr<Metric>> make_metrics(const std::vector<MetricSpec>& specs) {
   std::vector<std::unique_ptr<Metric>> metrics;
@@ -79,22 +72,6 @@ void log_metrics(Logs& logs,
   for (const auto& metric : metrics) logs.set(prefix + metric->name(), metric->result());
 }
 
-// Restores a module's training mode when leaving evaluate/predict.
-class ModeGuard {
- public:
-  explicit ModeGuard(nn::Module& model, bool training)
-      : model_(model), was_training_(model.is_training()) {
-    model_.train(training);
-  }
-  ~ModeGuard() { model_.train(was_training_); }
-  ModeGuard(const ModeGuard&) = delete;
-  ModeGuard& operator=(const ModeGuard&) = delete;
-
- private:
-  nn::Module& model_;
-  bool was_training_;
-};
-
 void check_batch_size(std::int64_t batch_size, const char* op) {
   NABLA_CHECK(batch_size >= 1, op, "batch_size must be >= 1, got ", batch_size);
 }
@@ -106,11 +83,11 @@ Logs evaluate_impl(nn::Module& model,
                    std::int64_t batch_size,
                    std::vector<std::unique_ptr<Metric>>& metrics,
                    const std::string& prefix) {
-  ModeGuard mode(model, false);
+  nn::TrainingModeGuard mode(model, false);
   NoGradGuard no_grad;
   for (auto& metric : metrics) metric->reset();
   MeanTracker loss_mean;
-  data::DataLoader loader(data, {.batch_size = batch_size, .dtype = input_dtype(model)});
+  data::DataLoader loader(data, {.batch_size = batch_size, .dtype = nn::parameter_dtype(model)});
   for (const data::Batch& batch : loader) {
     const Variable outputs = model(Variable(batch.inputs));
     loss_mean.add(total_loss(model, loss, outputs, batch.targets).item<double>(),
@@ -163,7 +140,7 @@ History fit(nn::Module& model,
   data::DataLoader loader(*train_set, {.batch_size = options.batch_size,
                                        .shuffle = options.shuffle,
                                        .seed = options.seed,
-                                       .dtype = input_dtype(model)});
+                                       .dtype = nn::parameter_dtype(model)});
   std::vector<std::unique_ptr<Metric>> metrics = make_metrics(options.metrics);
   std::vector<std::unique_ptr<Metric>> val_metrics = make_metrics(options.metrics);
 
@@ -255,10 +232,10 @@ Logs evaluate(nn::Module& model,
 Tensor predict(nn::Module& model, const data::Dataset& data, std::int64_t batch_size) {
   check_batch_size(batch_size, "predict");
   NABLA_CHECK(!data.empty(), "predict", "the data set is empty");
-  ModeGuard mode(model, false);
+  nn::TrainingModeGuard mode(model, false);
   NoGradGuard no_grad;
   std::vector<Tensor> outputs;
-  data::DataLoader loader(data, {.batch_size = batch_size, .dtype = input_dtype(model)});
+  data::DataLoader loader(data, {.batch_size = batch_size, .dtype = nn::parameter_dtype(model)});
   for (const data::Batch& batch : loader) outputs.push_back(model(Variable(batch.inputs)).value());
   return outputs.size() == 1 ? outputs[0] : cat(outputs, 0);
 }
@@ -267,7 +244,7 @@ Tensor predict(nn::Module& model, const Tensor& inputs, std::int64_t batch_size)
   check_defined(inputs, "predict");
   NABLA_CHECK(inputs.dim() >= 1, "predict", "inputs need a sample dimension, got shape ",
               inputs.shape());
-  const DType dtype = input_dtype(model);
+  const DType dtype = nn::parameter_dtype(model);
   const Tensor x = is_floating(inputs.dtype()) ? inputs : inputs.to(dtype);
   return predict(model, data::Dataset(x, zeros({x.size(0)}, DType::i64)), batch_size);
 }

@@ -12,6 +12,7 @@
 
 #include "autograd/grad_mode.h"
 #include "autograd/variable.h"
+#include "nn/mode_guard.h"
 #include "nn/module.h"
 #include "tensor/error.h"
 #include "tensor/factory.h"
@@ -70,29 +71,6 @@ std::string title_line(const std::string& title, std::string_view op) {
   return title.empty() ? "unset title\n" : "set title " + gnuplot_quote(title, op) + "\n";
 }
 
-// Restores a module's training mode when the evaluation ends, even by an exception.
-class EvalModeGuard {
- public:
-  explicit EvalModeGuard(nn::Module& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
-  ~EvalModeGuard() { model_.train(was_training_); }
-  EvalModeGuard(const EvalModeGuard&) = delete;
-  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
-
- private:
-  nn::Module& model_;
-  bool was_training_;
-};
-
-// The dtype the model computes in: its first floating parameter's, else f32.
-DType model_dtype(const nn::Module& model) {
-  for (const Variable& p : model.parameters()) {
-    if (is_floating(p.dtype())) return p.dtype();
-  }
-  return DType::f32;
-}
-
 // Predicted classes of the rows of `points` [m, 2] (f64 values, row-major);
 // -1 where the outputs are NaN (no class to colour).
 std::vector<std::int64_t> predict_grid(nn::Module& model,
@@ -103,8 +81,8 @@ std::vector<std::int64_t> predict_grid(nn::Module& model,
   // Chunks bound the activations held at once (a 1000 x 1000 grid through a
   // wide hidden layer would otherwise take gigabytes).
   constexpr std::int64_t kChunk = 4096;
-  const DType dtype = model_dtype(model);
-  EvalModeGuard eval(model);
+  const DType dtype = nn::parameter_dtype(model);
+  nn::TrainingModeGuard eval(model, false);
   NoGradGuard no_grad;
   std::vector<std::int64_t> classes;
   classes.reserve(static_cast<std::size_t>(m));

@@ -9,6 +9,9 @@
 #include "autograd/linalg.h"
 #include "autograd/reduce.h"
 #include "module_gradcheck.h"
+#include "nn/identity.h"
+#include "nn/linear.h"
+#include "nn/mode_guard.h"
 #include "tensor/ops.h"
 
 namespace nabla::nn {
@@ -232,6 +235,29 @@ TEST(Module, RegularizationLossIsZeroWithoutPenalties) {
   Net net;
   EXPECT_FALSE(net.has_regularization());
   EXPECT_EQ(net.regularization_loss().item<double>(), 0.0);
+}
+
+TEST(TrainingModeGuard, RestoresTheModeAlsoOnAnException) {
+  Linear layer(2, 1);
+  {
+    TrainingModeGuard guard(layer, false);
+    EXPECT_FALSE(layer.is_training());
+  }
+  EXPECT_TRUE(layer.is_training());
+  layer.eval();
+  try {
+    TrainingModeGuard guard(layer, true);
+    EXPECT_TRUE(layer.is_training());
+    throw Error("boom");
+  } catch (const Error&) {
+  }
+  EXPECT_FALSE(layer.is_training());
+}
+
+TEST(ParameterDtype, FirstFloatingParameterOrF32) {
+  EXPECT_EQ(parameter_dtype(Linear(2, 1, {.dtype = DType::f64})), DType::f64);
+  EXPECT_EQ(parameter_dtype(Linear(2, 1)), DType::f32);
+  EXPECT_EQ(parameter_dtype(Identity()), DType::f32);  // no parameters
 }
 
 }  // namespace
