@@ -97,6 +97,21 @@ class Source {
   bool gzip() const { return gzip_; }
   std::uint64_t file_size() const { return size_; }
 
+  // A gzip member ends with its uncompressed length modulo 2^32 (ISIZE,
+  // little-endian), which Boost does not check. Read through a second handle
+  // so that the decompressing stream keeps its position.
+  std::uint32_t gzip_isize() const {
+    std::ifstream tail(file_, std::ios::binary);
+    unsigned char b[4] = {0, 0, 0, 0};
+    if (size_ >= 4) {
+      tail.seekg(static_cast<std::streamoff>(size_ - 4));
+      tail.read(reinterpret_cast<char*>(b), 4);
+    }
+    NABLA_CHECK(tail.good(), op_, file_, ": read error (gzip footer)");
+    return std::uint32_t{b[0]} | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16) |
+           (std::uint32_t{b[3]} << 24);
+  }
+
   std::size_t read(void* dst, std::size_t n) {
     std::istream& in = gzip_ ? static_cast<std::istream&>(gz_) : raw_;
     try {
@@ -298,6 +313,10 @@ IdxArray read_idx(const std::filesystem::path& path, const IdxReadOptions& optio
     unsigned char extra;
     NABLA_CHECK(source.read(&extra, 1) == 0, op, file, " expects ", expected,
                 " data bytes, file has more after decompression (trailing bytes)");
+    const auto length = static_cast<std::uint32_t>(header_size + expected);
+    const std::uint32_t isize = source.gzip_isize();
+    NABLA_CHECK(isize == length, op, file, ": corrupt gzip data: the footer gives ", isize,
+                " uncompressed bytes (mod 2^32), the stream has ", length);
   }
   to_native_order(a.bytes, element_size);
   return a;

@@ -243,10 +243,10 @@ TEST_F(Idx, GarbageAfterTheGzipStream) {
 TEST_F(Idx, CorruptGzipBytes) {
   const Bytes file = idx_file(0x08, {2, 100}, noise(200));
   const Bytes compressed = gzip(file);
-  // Bytes 4-9 of a gzip header (mtime, extra flags, OS) do not affect the data
-  // and the last 4 (the length modulo 2^32) are not checked by Boost; every
-  // other byte, flipped, must be caught: header, deflate data or CRC-32.
-  for (std::size_t i = 0; i + 4 < compressed.size(); ++i) {
+  // Bytes 4-9 of a gzip header (mtime, extra flags, OS) do not affect the
+  // data; every other byte, flipped, must be caught: header, deflate data,
+  // CRC-32 or the length in the footer.
+  for (std::size_t i = 0; i < compressed.size(); ++i) {
     if (i >= 4 && i < 10) continue;
     SCOPED_TRACE(i);
     Bytes bad = compressed;
@@ -259,6 +259,19 @@ TEST_F(Idx, CorruptGzipBytes) {
   bad[compressed.size() / 2] ^= 0x01;
   const fs::path p = write("c.gz", bad);
   testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "corrupt gzip data"});
+}
+
+TEST_F(Idx, GzipFooterLengthMismatch) {
+  // The footer's last 4 bytes are the uncompressed length modulo 2^32:
+  // 12 header bytes + 200 = 212 here. Off by one, with data and CRC intact, is still an error.
+  Bytes compressed = gzip(idx_file(0x08, {2, 100}, noise(200)));
+  const std::size_t n = compressed.size();
+  ASSERT_EQ(compressed[n - 4], 212);
+  ASSERT_EQ(compressed[n - 3] | compressed[n - 2] | compressed[n - 1], 0);
+  compressed[n - 4] = 213;
+  const fs::path p = write("len.gz", compressed);
+  testing::expect_error([&] { read_idx(p); }, {"read_idx", p.string(), "corrupt gzip data",
+                                               "213 uncompressed bytes", "the stream has 212"});
 }
 
 TEST_F(Idx, MissingFileAndDirectory) {
