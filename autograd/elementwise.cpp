@@ -355,7 +355,14 @@ Variable relu(const Variable& x) {
         const T* __restrict g = grad_out.data<T>();
         const T* __restrict v = y.data<T>();
         T* __restrict out = grad_x.data<T>();
-        for (std::int64_t i = 0; i < y.numel(); ++i) out[i] = v[i] > T(0) ? g[i] : T(0);
+        const std::int64_t n = y.numel();
+        // g[i] is read unconditionally: read only where v[i] > 0, GCC makes it
+        // a merge-masked load into the previous iteration's register, a
+        // dependency chain that made this loop three times slower.
+        for (std::int64_t i = 0; i < n; ++i) {
+          const T gi = g[i];
+          out[i] = v[i] > T(0) ? gi : T(0);
+        }
       });
       return grad_x;
     }

@@ -15,7 +15,7 @@ namespace nabla::detail {
 // with |r| <= ln2/2, a degree-7 polynomial for e^r, and 2^n applied as two
 // exact power-of-two factors so that results in the subnormal range round
 // once. Error about 1 ulp; overflow gives inf, underflow 0, NaN stays NaN.
-inline float exp_f32(float x) {
+[[gnu::always_inline]] inline float exp_f32(float x) {
   // Beyond these, e^x rounds to inf or 0; clamping keeps n in int range.
   float xc = x < -104.0f ? -104.0f : (x > 89.0f ? 89.0f : x);
   xc = x != x ? 0.0f : xc;
