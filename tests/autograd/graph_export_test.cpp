@@ -13,6 +13,7 @@
 #include <string>
 
 #include "nabla.h"
+#include "temp_dir.h"
 #include "test_util.h"
 
 namespace nabla {
@@ -39,27 +40,8 @@ std::size_t count(const std::string& text, const std::string& part) {
   return n;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-// A fresh directory for the files a test writes, removed at the end.
-class TempDir {
- public:
-  TempDir()
-      : path_(fs::temp_directory_path() / ("nabla_graph_export_" + std::to_string(getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string operator/(const std::string& file) const { return (path_ / file).string(); }
-
- private:
-  fs::path path_;
-};
+using testing::read_file;
+using testing::TempDir;
 
 // Sets PATH for the lifetime of the guard.
 class PathGuard {
@@ -258,7 +240,7 @@ TEST(GraphExport, WriteDotWritesTheText) {
   Variable x = leaf({1, 2}, {2}, "x");
   Variable y = tanh(x);
   write_dot(y, dir / "graph.dot");
-  EXPECT_EQ(read(dir / "graph.dot"), to_dot(y));
+  EXPECT_EQ(read_file(dir / "graph.dot"), to_dot(y));
   expect_error([&] { write_dot(y, dir / "missing_dir/graph.dot"); },
                {"write_dot", "missing_dir/graph.dot"});
 }
@@ -270,11 +252,11 @@ TEST(GraphExport, RenderDotProducesAnImageWhenGraphvizIsInstalled) {
   Variable y = (tanh(x) * x).set_name("y\nz");
   write_dot(y, dir / "graph.dot", {.show_saved = true});
   ASSERT_TRUE(render_dot(dir / "graph.dot", dir / "graph.png"));
-  const std::string png = read(dir / "graph.png");
+  const std::string png = read_file(dir / "graph.png");
   ASSERT_GT(png.size(), 8U);
   EXPECT_EQ(png.substr(1, 3), "PNG");
   ASSERT_TRUE(render_dot(dir / "graph.dot", dir / "graph.svg"));
-  EXPECT_NE(read(dir / "graph.svg").find("TanhBackward"), std::string::npos);
+  EXPECT_NE(read_file(dir / "graph.svg").find("TanhBackward"), std::string::npos);
   // A file that is not DOT makes dot fail, which is an error, not "missing".
   std::ofstream(dir / "bad.dot") << "this is not a graph {";
   expect_error([&] { render_dot(dir / "bad.dot", dir / "bad.png"); },

@@ -1,9 +1,11 @@
-// Files written by the data reader tests: a temporary directory removed at the
-// end of the test, IDX files and gzip streams built byte by byte (independently
-// of the readers under test).
+// Files written by the data reader tests: IDX files and gzip streams built
+// byte by byte (independently of the readers under test), written into a
+// TempDir (temp_dir.h).
 #pragma once
 
 #include <gtest/gtest.h>
+
+#include "temp_dir.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,8 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <unistd.h>
 
 namespace nabla::data::test_files {
 
@@ -85,39 +85,6 @@ inline Bytes noise(std::size_t n) {
   return out;
 }
 
-/// A directory under the system's temporary directory, unique to the running
-/// test and process, removed with everything in it when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / (std::string("nabla_") + info->test_suite_name() + "_" +
-                                         info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
-  /// Writes `bytes` to the file `name` in this directory and returns its path.
-  fs::path write(const std::string& name, const Bytes& bytes) const {
-    return write(name, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  }
-  fs::path write(const std::string& name, std::string_view text) const {
-    const fs::path p = path_ / name;
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
+using TempDir = nabla::testing::TempDir;
 
 }  // namespace nabla::data::test_files

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "callback_harness.h"
+#include "temp_dir.h"
 #include "test_util.h"
 
 namespace nabla::train {
@@ -23,23 +24,8 @@ using callback_testing::make_logs;
 // A fresh directory under the system's temporary directory, removed at the end.
 class CSVLoggerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           (std::string("nabla_csv_logger_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  fs::path dir_;
+  testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CSVLoggerTest, WritesAHeaderAndOneRowPerEpochInLogsOrder) {
@@ -60,7 +46,7 @@ TEST_F(CSVLoggerTest, WritesAHeaderAndOneRowPerEpochInLogsOrder) {
                                  {"lr", 0.01},
                                  {"extra", 7.0}}));
   // Every row is flushed as it is written.
-  EXPECT_EQ(read(file),
+  EXPECT_EQ(testing::read_file(file),
             "epoch,loss,accuracy,val_loss,lr\n"
             "0,0.5,0.75,0.625,0.1\n"
             "1,0.25,1e-05,3,0.1\n"
@@ -75,7 +61,7 @@ TEST_F(CSVLoggerTest, SeparatorAndQuotedKeys) {
   logger.on_train_begin(h.context);
   logger.on_epoch_end(h.context, 0, make_logs({{"a;b", 1.5}, {"say \"hi\"", -2.0}}));
   logger.on_train_end(h.context, Logs());
-  EXPECT_EQ(read(file),
+  EXPECT_EQ(testing::read_file(file),
             "epoch;\"a;b\";\"say \"\"hi\"\"\"\n"
             "0;1.5;-2\n");
 }
@@ -91,13 +77,13 @@ TEST_F(CSVLoggerTest, AppendContinuesWithoutASecondHeader) {
   logger.on_train_begin(h.context);
   logger.on_epoch_end(h.context, 1, make_logs({{"loss", 1.0}}));
   logger.on_train_end(h.context, Logs());
-  EXPECT_EQ(read(file), "epoch,loss\n0,2\n1,1\n");
+  EXPECT_EQ(testing::read_file(file), "epoch,loss\n0,2\n1,1\n");
   // Without append the file starts over.
   CSVLogger fresh({.filename = file});
   fresh.on_train_begin(h.context);
   fresh.on_epoch_end(h.context, 0, make_logs({{"loss", 4.0}}));
   fresh.on_train_end(h.context, Logs());
-  EXPECT_EQ(read(file), "epoch,loss\n0,4\n");
+  EXPECT_EQ(testing::read_file(file), "epoch,loss\n0,4\n");
 }
 
 TEST_F(CSVLoggerTest, RejectsInvalidOptionsAndUnwritablePaths) {

@@ -10,6 +10,7 @@
 
 #include "callback_harness.h"
 #include "nn/linear.h"
+#include "temp_dir.h"
 #include "test_util.h"
 #include "train/checkpoint.h"
 
@@ -169,9 +170,8 @@ TEST(ModelCheckpoint, RejectsMalformedFilepathsAndOptions) {
 }
 
 TEST(ModelCheckpoint, WritesModelFilesThatLoadBack) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("nabla_model_checkpoint_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
+  const testing::TempDir tmp;
+  const fs::path& dir = tmp.path();
   {
     CallbackHarness h;
     // The nested directories do not exist yet.
@@ -188,7 +188,6 @@ TEST(ModelCheckpoint, WritesModelFilesThatLoadBack) {
     EXPECT_EQ(metadata.at("epoch"), "2");
     EXPECT_EQ(metadata.at("val_loss"), "0.5");
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace

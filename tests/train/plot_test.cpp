@@ -17,6 +17,7 @@
 #include "autograd/ops.h"
 #include "nn/linear.h"
 #include "nn/module.h"
+#include "temp_dir.h"
 #include "tensor/factory.h"
 #include "tensor/random.h"
 #include "test_util.h"
@@ -29,40 +30,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A directory of its own under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("nabla_plot_" + std::to_string(::getpid()) + "_" +
-                                         info->test_suite_name() + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  // The names of the files in the directory.
-  std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    return names;
-  }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using testing::read_file;
+using testing::TempDir;
 
 // Checks that `path` is a PNG (its 8-byte signature) or an SVG document of
 // more than a kilobyte (an empty plot with only axes is already larger).
@@ -173,7 +142,7 @@ TEST(GnuplotRun, FailureReportsExitStatusAndStderrAndRemovesTheOutput) {
       gnuplot_output(out, 200, 200, "plot_x") + "plot nabla_undefined_function(x)\n";
   testing::expect_error([&] { render_gnuplot(script, out, "plot_x"); },
                         {"plot_x", "undefined function"});
-  EXPECT_TRUE(dir.files().empty());
+  EXPECT_TRUE(dir.entries().empty());
 }
 
 TEST(GnuplotRun, EmptyScriptSucceedsWithoutOutput) {
@@ -284,9 +253,7 @@ TEST(PlotHistory, RendersPngAndSvgAndLeavesNoOtherFile) {
   expect_image(dir.path() / "h.png");
   expect_image(dir.path() / "h.svg");
   EXPECT_THAT(read_file(dir.path() / "h.svg"), HasSubstr("val_accuracy"));
-  std::vector<std::string> files = dir.files();
-  std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string>{"h.png", "h.svg"}));
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"h.png", "h.svg"}));
 }
 
 // ---- Decision boundary ----
@@ -417,7 +384,7 @@ TEST(PlotDecisionBoundary, RendersPngAndSvg) {
   plot_decision_boundary(*model, data, dir.path() / "d.svg", {.resolution = 20});
   expect_image(dir.path() / "d.png");
   expect_image(dir.path() / "d.svg");
-  EXPECT_EQ(dir.files().size(), 2u);
+  EXPECT_EQ(dir.entries().size(), 2u);
 }
 
 // ---- Confusion matrix ----
@@ -503,7 +470,7 @@ TEST(PlotConfusionMatrix, RendersPngAndSvg) {
   expect_image(dir.path() / "c.svg");
   // Row 1 normalized: 40 / (4 + 40 + 6) = 0.80, written by gnuplot's sprintf.
   EXPECT_THAT(read_file(dir.path() / "c.svg"), HasSubstr(">0.80<"));
-  EXPECT_EQ(dir.files().size(), 2u);
+  EXPECT_EQ(dir.entries().size(), 2u);
 }
 
 // ---- First-layer weights ----
@@ -597,7 +564,7 @@ TEST(PlotWeightGrid, RendersALinearLayersWeights) {
   plot_weight_grid(layer.weight.value(), dir.path() / "w.svg", {.columns = 5});
   expect_image(dir.path() / "w.png");
   expect_image(dir.path() / "w.svg");
-  EXPECT_EQ(dir.files().size(), 2u);
+  EXPECT_EQ(dir.entries().size(), 2u);
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::expect_error;
-using testing::read_bytes;
+using testing::read_file;
 using testing::TempDir;
 using testing::tensor_bytes;
 using testing::write_bytes;
@@ -128,7 +128,7 @@ TEST(Safetensors, WritesTheBytesOfTheSpecification) {
   expected += std::string("\x00\x00\x80\x3f\x00\x00\x00\xc0", 8);
   // 258 = 0x0102 as i64.
   expected += std::string("\x02\x01\x00\x00\x00\x00\x00\x00", 8);
-  EXPECT_EQ(read_bytes(path), expected);
+  EXPECT_EQ(read_file(path), expected);
 }
 
 TEST(Safetensors, ReadsAHandWrittenFileWithoutMetadataOrPadding) {
@@ -183,7 +183,7 @@ TEST_F(SafetensorsCorruption, TruncationAtEveryPart) {
   tensors.insert("v", from_vector(std::vector<double>{4, 5}));
   fs::path good = dir_ / "good.safetensors";
   save_safetensors(good, tensors, {{"k", "v"}});
-  const std::string bytes = read_bytes(good);
+  const std::string bytes = read_file(good);
   const std::size_t header_end = bytes.size() - 3 * 4 - 2 * 8;
   // Inside the length field, inside the header, at its end, and at several
   // points of the data (down to one byte short).
@@ -362,7 +362,7 @@ TEST(SafetensorsWrite, AFailedWriteLeavesTheExistingFileIntact) {
   write_bytes(long_name, old_bytes);
   expect_error([&] { save_safetensors(long_name, tensors); },
                {"save_safetensors", long_name.string(), "cannot create the temporary file"});
-  EXPECT_EQ(read_bytes(long_name), old_bytes);
+  EXPECT_EQ(read_file(long_name), old_bytes);
 
   // Renaming over a directory fails after the data was written: the
   // temporary file is removed.
@@ -375,7 +375,7 @@ TEST(SafetensorsWrite, AFailedWriteLeavesTheExistingFileIntact) {
   write_bytes(dir / "plain", old_bytes);
   expect_error([&] { save_safetensors(dir / "plain" / "x.safetensors", tensors); },
                {"save_safetensors", "x.safetensors"});
-  EXPECT_EQ(read_bytes(dir / "plain"), old_bytes);
+  EXPECT_EQ(read_file(dir / "plain"), old_bytes);
 
   EXPECT_EQ(dir.entries(),
             (std::vector<std::string>{long_name.filename().string(), "occupied", "plain"}));
@@ -396,7 +396,7 @@ TEST(SafetensorsWrite, AnUnwritableDirectoryLeavesTheExistingFileIntact) {
   expect_error([&] { save_safetensors(path, tensors); },
                {"save_safetensors", path.string(), "Permission denied"});
   fs::permissions(dir.path(), fs::perms::owner_all);
-  EXPECT_EQ(read_bytes(path), "old");
+  EXPECT_EQ(read_file(path), "old");
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"model.safetensors"});
 }
 
