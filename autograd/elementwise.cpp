@@ -10,7 +10,6 @@
 #include <numbers>
 
 #include "autograd/record.h"
-#include "tensor/dispatch.h"
 #include "tensor/elementwise.h"
 #include "tensor/factory.h"
 #include "tensor/index.h"
@@ -38,6 +37,27 @@ Variable record_clamp(const Tensor& y, const Variable& x, double min, double max
                 [min, max](const Tensor& grad_out, const Tensor& x) {
                   return where(ge(x, min) * le(x, max), grad_out, 0.0);
                 });
+}
+
+// dy/dx of y = gelu(x) = x Φ(x): Φ(x) + x φ(x), φ(x) = e^(-x^2/2) / sqrt(2 pi).
+// nabla has no erf kernel, so Φ(x) is read off the output as y / x (Φ = 1/2 to
+// working precision for |x| < 1e-20, which covers x = 0).
+Tensor gelu_derivative(const Tensor& x, const Tensor& y) {
+  constexpr double inv_sqrt_2pi = 0.5 * std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
+  const Tensor cdf = where(lt(abs(x), 1e-20), 0.5, y / x);
+  const Tensor pdf = inv_sqrt_2pi * exp(-0.5 * x * x);
+  return cdf + x * pdf;
+}
+
+// dy/dx of the tanh form y = x/2 (1 + t), t = tanh(u), u = k (x + c x^3),
+// k = sqrt(2/pi), c = 0.044715: dy/dx = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3c x^2).
+Tensor gelu_tanh_derivative(const Tensor& x) {
+  constexpr double k = std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
+  constexpr double c = 0.044715;
+  const Tensor x2 = x * x;
+  const Tensor t = tanh(k * x * (1.0 + c * x2));
+  const Tensor du_dx = k * (1.0 + 3.0 * c * x2);
+  return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du_dx;
 }
 
 }  // namespace
@@ -346,28 +366,8 @@ Variable sigmoid(const Variable& x) {
 Variable relu(const Variable& x) {
   Tensor y = relu(x.value());
   // d relu(x)/dx = 1 where x > 0 (i.e. y > 0), else 0; relu'(0) = 0
-  return record("ReluBackward", y, {x}, save(y), [](const Tensor& grad_out, const Tensor& y) {
-    if (grad_out.shape() == y.shape() && grad_out.dtype() == y.dtype() && is_floating(y.dtype()) &&
-        grad_out.is_contiguous() && y.is_contiguous()) {
-      // The same selection in one pass (a hidden layer's gradient every step).
-      Tensor grad_x = empty(y.shape(), y.dtype());
-      dispatch_floating(y.dtype(), "relu", [&]<class T>() {
-        const T* __restrict g = grad_out.data<T>();
-        const T* __restrict v = y.data<T>();
-        T* __restrict out = grad_x.data<T>();
-        const std::int64_t n = y.numel();
-        // g[i] is read unconditionally: read only where v[i] > 0, GCC makes it
-        // a merge-masked load into the previous iteration's register, a
-        // dependency chain through the loop (twice the time in a training step).
-        for (std::int64_t i = 0; i < n; ++i) {
-          const T gi = g[i];
-          out[i] = v[i] > T(0) ? gi : T(0);
-        }
-      });
-      return grad_x;
-    }
-    return where(gt(y, 0.0), grad_out, 0.0);
-  });
+  return record("ReluBackward", y, {x}, save(y),
+                [](const Tensor& grad_out, const Tensor& y) { return relu_backward(grad_out, y); });
 }
 
 Variable leaky_relu(const Variable& x, double negative_slope) {
@@ -390,27 +390,11 @@ Variable elu(const Variable& x, double alpha) {
 
 Variable gelu(const Variable& x, bool tanh_approximation) {
   Tensor y = gelu(x.value(), tanh_approximation);
+  // y = x Φ(x): dy/dx = Φ(x) + x φ(x); the tanh form: see gelu_tanh_derivative
   return record("GeluBackward", y, {x}, save(x.value(), y),
                 [tanh_approximation](const Tensor& grad_out, const Tensor& x, const Tensor& y) {
-                  if (tanh_approximation) {
-                    // y = x/2 (1 + t), t = tanh(u), u = k (x + c x^3),
-                    // k = sqrt(2/pi), c = 0.044715:
-                    // dy/dx = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3c x^2)
-                    constexpr double k = std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
-                    constexpr double c = 0.044715;
-                    const Tensor x2 = x * x;
-                    const Tensor t = tanh(k * x * (1.0 + c * x2));
-                    const Tensor du_dx = k * (1.0 + 3.0 * c * x2);
-                    return grad_out * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du_dx);
-                  }
-                  // y = x Phi(x): dy/dx = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi).
-                  // nabla has no erf kernel, so Phi(x) is read off the output as y / x
-                  // (Phi = 1/2 to working precision for |x| < 1e-20, which covers x = 0).
-                  constexpr double inv_sqrt_2pi =
-                      0.5 * std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
-                  const Tensor cdf = where(lt(abs(x), 1e-20), 0.5, y / x);
-                  const Tensor pdf = inv_sqrt_2pi * exp(-0.5 * x * x);
-                  return grad_out * (cdf + x * pdf);
+                  return grad_out *
+                         (tanh_approximation ? gelu_tanh_derivative(x) : gelu_derivative(x, y));
                 });
 }
 

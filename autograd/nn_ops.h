@@ -9,14 +9,11 @@
 #include <cstdint>
 
 #include "autograd/variable.h"
+#include "tensor/nn_ops.h"
 
 namespace nabla {
 
 class Generator;
-
-/// How a loss combines its per-element values: kept as they are (none), their
-/// mean, or their sum.
-enum class Reduction { none, mean, sum };
 
 /// Returns exp(x − max) / Σ exp(x − max) along `dim` (each slice sums to 1).
 /// The gradient is y ⊙ (grad_out − Σ_dim grad_out ⊙ y). Throws nabla::Error for

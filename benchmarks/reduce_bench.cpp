@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "tensor/factory.h"
+#include "tensor/nn_ops.h"
 #include "tensor/random.h"
 #include "tensor/reduce.h"
 

@@ -138,6 +138,11 @@ Tensor sign(const Tensor& x);
 Tensor square(const Tensor& x);
 /// Returns max(x, 0) (any dtype; NaN stays NaN).
 Tensor relu(const Tensor& x);
+/// Returns relu's backward given grad_out = dL/dy and the output y = relu(x):
+/// grad_out where y > 0, else 0 (relu'(0) = 0), with the two broadcast and the
+/// dtype of where(gt(y, 0), grad_out, 0). Throws for an undefined tensor and
+/// shapes that do not broadcast.
+Tensor relu_backward(const Tensor& grad_out, const Tensor& y);
 /// Returns e^x (floating).
 Tensor exp(const Tensor& x);
 /// Returns ln x (floating; NaN below 0, -inf at 0).

@@ -6,6 +6,7 @@
 #include "tensor/factory.h"
 #include "tensor/index.h"
 #include "tensor/linalg.h"
+#include "tensor/nn_ops.h"
 #include "tensor/parallel.h"
 #include "tensor/print.h"
 #include "tensor/random.h"

@@ -17,14 +17,14 @@
 // Work is split across threads over outputs when there are enough of them,
 // otherwise over the reduction itself, with partial results combined at the end.
 //
-// Single-dim ops that need positions or several passes (max/min with indices,
-// softmax) view a contiguous input as [outer, size(dim), inner] instead.
+// Single-dim ops that need positions (max/min with indices) view a contiguous
+// input as [outer, size(dim), inner] instead, as softmax does (nn_ops.cpp).
+// The accumulators and the row loop are shared with softmax (reduce_row.h).
 #include "tensor/reduce.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <type_traits>
@@ -34,18 +34,23 @@
 #include "tensor/factory.h"
 #include "tensor/iterate.h"
 #include "tensor/parallel.h"
+#include "tensor/reduce_row.h"
 #include "tensor/vec_math.h"
 
 namespace nabla {
 namespace {
 
 using detail::exp_t;
+using detail::ExtremeOf;
+using detail::Identity;
+using detail::kTile;
+using detail::ProdOf;
+using detail::reduce_row;
+using detail::Slices;
+using detail::slices;
+using detail::SumOf;
+using detail::Wide;
 
-// Independent accumulators per row: enough to fill several SIMD registers of
-// doubles, so the adds pipeline instead of waiting on one another.
-constexpr std::int64_t kLanes = 16;
-// Outputs per column tile: 1024 double accumulators (8 KiB) stay in L1.
-constexpr std::int64_t kTile = 1024;
 // Partial results of a reduction split across threads: a fixed count per
 // length (not per thread), so the summation order does not depend on threads.
 constexpr std::int64_t kMaxChunks = 64;
@@ -57,51 +62,6 @@ bool is_nan(T x) {
   else
     return false;
 }
-
-// Accumulates in double for floating types and in int64 for i64.
-template <class T>
-using Wide = std::conditional_t<std::is_floating_point_v<T>, double, std::int64_t>;
-
-// Accumulator Ops. Acc init(); Acc step(Acc, T); Acc combine(Acc, Acc).
-template <class T, class F>
-struct SumOf {  // sum of f(x)
-  using Acc = Wide<T>;
-  F f;
-  Acc init() const { return Acc(0); }
-  Acc step(Acc a, T x) const { return a + static_cast<Acc>(f(x)); }
-  Acc combine(Acc a, Acc b) const { return a + b; }
-};
-
-template <class T>
-struct ProdOf {
-  using Acc = Wide<T>;
-  Acc init() const { return Acc(1); }
-  Acc step(Acc a, T x) const { return a * static_cast<Acc>(x); }
-  Acc combine(Acc a, Acc b) const { return a * b; }
-};
-
-// max (kMax) or min of f(x); NaN propagates.
-template <class T, bool kMax, class F>
-struct ExtremeOf {
-  using Acc = T;
-  F f;
-  T start;
-  Acc init() const { return start; }
-  Acc step(Acc a, T x) const { return pick(a, f(x)); }
-  Acc combine(Acc a, Acc b) const { return pick(a, b); }
-  static T pick(T a, T b) {
-    // Non-short-circuit `|` keeps this a branch-free select that vectorises.
-    const bool take = (kMax ? b > a : b < a) | (b != b);
-    return take ? b : a;
-  }
-};
-
-struct Identity {
-  template <class T>
-  T operator()(T x) const {
-    return x;
-  }
-};
 
 // Walks the offsets of a multi-dim index space in row-major order.
 struct Walker {
@@ -206,68 +166,6 @@ Layout make_layout(const Tensor& t, const std::array<bool, kMaxRank>& mask, bool
     l.red_strides.push_back(1);
   }
   return l;
-}
-
-// max (kMax) or min of a contiguous floating row, NaN propagating. The
-// compiler does not vectorise a NaN-aware select on its own (it is not a
-// plain max), so this spells the lanes out with GCC vector types.
-template <bool kMax, class T>
-T extreme_contiguous(const T* p, std::int64_t n, T acc) {
-  constexpr std::int64_t kWidth = 64 / sizeof(T);
-  using Vec [[gnu::vector_size(64)]] = T;
-  Vec a0, a1;
-  for (std::int64_t k = 0; k < kWidth; ++k) a0[k] = a1[k] = acc;
-  // a ← b where b is more extreme or NaN. (In place by reference: a 64-byte
-  // vector passed or returned by value has another ABI without AVX-512, which
-  // GCC warns about in builds without -march=native.)
-  auto pick = [](Vec& a, const Vec& b) {
-    if constexpr (kMax)
-      a = ((b > a) | (b != b)) ? b : a;
-    else
-      a = ((b < a) | (b != b)) ? b : a;
-  };
-  std::int64_t i = 0;
-  for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
-    Vec b0, b1;
-    std::memcpy(&b0, p + i, sizeof b0);
-    std::memcpy(&b1, p + i + kWidth, sizeof b1);
-    pick(a0, b0);
-    pick(a1, b1);
-  }
-  pick(a0, a1);
-  using Op = ExtremeOf<T, kMax, Identity>;
-  for (std::int64_t k = 0; k < kWidth; ++k) acc = Op::pick(acc, a0[k]);
-  for (; i < n; ++i) acc = Op::pick(acc, p[i]);
-  return acc;
-}
-
-template <class Op>
-inline constexpr bool kPlainExtreme = false;
-template <class T, bool kMax>
-inline constexpr bool kPlainExtreme<ExtremeOf<T, kMax, Identity>> = std::is_floating_point_v<T>;
-template <class Op>
-inline constexpr bool kPlainMax = false;
-template <class T>
-inline constexpr bool kPlainMax<ExtremeOf<T, true, Identity>> = true;
-
-// Accumulates n elements p[0], p[s], ... into a fresh accumulator.
-template <class Op, class T>
-typename Op::Acc reduce_row(const Op& op, const T* p, std::int64_t n, std::int64_t s) {
-  using Acc = typename Op::Acc;
-  if constexpr (kPlainExtreme<Op>) {
-    if (s == 1) return extreme_contiguous<kPlainMax<Op>>(p, n, op.init());
-  }
-  Acc acc = op.init();
-  std::int64_t i = 0;
-  if (s == 1 && n >= kLanes) {
-    Acc lanes[kLanes];
-    for (std::int64_t k = 0; k < kLanes; ++k) lanes[k] = op.init();
-    for (; i + kLanes <= n; i += kLanes)
-      for (std::int64_t k = 0; k < kLanes; ++k) lanes[k] = op.step(lanes[k], p[i + k]);
-    for (std::int64_t k = 0; k < kLanes; ++k) acc = op.combine(acc, lanes[k]);
-  }
-  for (; i < n; ++i) acc = op.step(acc, p[i * s]);
-  return acc;
 }
 
 // Reduces the flat reduction positions [rb, re) starting at `base`.
@@ -472,26 +370,6 @@ Shape reduced_shape(const Shape& shape, std::int64_t dim, bool keepdim) {
   return out;
 }
 
-// [outer, size(dim), inner] view of a contiguous tensor.
-struct Slices {
-  std::int64_t outer = 1;
-  std::int64_t len = 1;
-  std::int64_t inner = 1;
-};
-
-Slices slices(const Shape& shape, std::int64_t dim) {
-  Slices s;
-  for (std::int64_t d = 0; d < shape.rank(); ++d) {
-    if (d < dim)
-      s.outer *= shape[d];
-    else if (d == dim)
-      s.len = shape[d];
-    else
-      s.inner *= shape[d];
-  }
-  return s;
-}
-
 // Values and first indices of the maximum (kMax) or minimum along `dim`.
 template <bool kMax>
 ValuesIndices arg_extreme(const Tensor& t, std::int64_t dim, bool keepdim, std::string_view op) {
@@ -538,125 +416,6 @@ ValuesIndices arg_extreme(const Tensor& t, std::int64_t dim, bool keepdim, std::
     });
   });
   return r;
-}
-
-// Softmax (kLog = false) or log-softmax along `dim`, shifted by the maximum.
-template <bool kLog>
-Tensor softmax_impl(const Tensor& t, std::int64_t dim, std::string_view op) {
-  check_defined(t, op);
-  const std::int64_t d = normalize_dim(dim, t.dim(), op);
-  return dispatch_floating(t.dtype(), op, [&]<class T>() {
-    Tensor out = empty(t.shape(), t.dtype());
-    if (t.numel() == 0) return out;
-    const Tensor x = t.contiguous();
-    const Slices s = t.dim() == 0 ? Slices{} : slices(t.shape(), d);
-    const T* in = x.data<T>();
-    T* y = out.data<T>();
-    if (s.inner == 1 && s.len < kLanes) {
-      // Short rows (the logits of a few classes): per-row loops would be all
-      // setup, so the exponentials of a chunk of rows are taken in one flat
-      // pass. The values are the ones of the general path below: the same
-      // shift, exponentials and (for rows this short, sequential) sums.
-      using Max = ExtremeOf<T, true, Identity>;
-      auto row_max = [&](const T* row) {
-        T m = -std::numeric_limits<T>::infinity();
-        for (std::int64_t k = 0; k < s.len; ++k) m = Max::pick(m, row[k]);
-        return m;
-      };
-      const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / s.len);
-      parallel_for(0, s.outer, grain, [&](std::int64_t ob, std::int64_t oe) {
-        for (std::int64_t o = ob; o < oe; ++o) {
-          const T* row = in + o * s.len;
-          T* dst = y + o * s.len;
-          const T m = row_max(row);
-          for (std::int64_t k = 0; k < s.len; ++k) dst[k] = row[k] - m;
-        }
-        T* flat = y + ob * s.len;
-        for (std::int64_t i = 0; i < (oe - ob) * s.len; ++i) flat[i] = exp_t<T>(flat[i]);
-        for (std::int64_t o = ob; o < oe; ++o) {
-          const T* row = in + o * s.len;
-          T* dst = y + o * s.len;
-          double total = 0.0;
-          for (std::int64_t k = 0; k < s.len; ++k) total += static_cast<double>(dst[k]);
-          if constexpr (kLog) {
-            const T m = row_max(row);
-            const T lse = static_cast<T>(std::log(total));
-            for (std::int64_t k = 0; k < s.len; ++k) dst[k] = (row[k] - m) - lse;
-          } else {
-            const T scale = static_cast<T>(1.0 / total);
-            for (std::int64_t k = 0; k < s.len; ++k) dst[k] *= scale;
-          }
-        }
-      });
-      return out;
-    }
-    if (s.inner == 1) {
-      // Softmax along a contiguous last dim: one row at a time.
-      const ExtremeOf<T, true, Identity> row_max{{}, -std::numeric_limits<T>::infinity()};
-      const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / s.len);
-      parallel_for(0, s.outer, grain, [&](std::int64_t ob, std::int64_t oe) {
-        for (std::int64_t o = ob; o < oe; ++o) {
-          const T* row = in + o * s.len;
-          T* dst = y + o * s.len;
-          const T m = reduce_row(row_max, row, s.len, 1);
-          // The exponentials go through dst so both loops vectorise.
-          for (std::int64_t k = 0; k < s.len; ++k) dst[k] = exp_t<T>(row[k] - m);
-          const double total = reduce_row(SumOf<T, Identity>{}, dst, s.len, 1);
-          if constexpr (kLog) {
-            // (x - m) - log(total): adding m and log(total) first would round
-            // away log(total) next to logits of 1e4 in f32.
-            const T lse = static_cast<T>(std::log(total));
-            for (std::int64_t k = 0; k < s.len; ++k) dst[k] = (row[k] - m) - lse;
-          } else {
-            const T scale = static_cast<T>(1.0 / total);
-            for (std::int64_t k = 0; k < s.len; ++k) dst[k] *= scale;
-          }
-        }
-      });
-      return out;
-    }
-    const std::int64_t tiles_per_row = (s.inner + kTile - 1) / kTile;
-    const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / (s.len * kTile));
-    parallel_for(0, s.outer * tiles_per_row, grain, [&](std::int64_t tb, std::int64_t te) {
-      std::vector<T> m(static_cast<std::size_t>(std::min(kTile, s.inner)));
-      std::vector<double> total(m.size());
-      for (std::int64_t tile = tb; tile < te; ++tile) {
-        const std::int64_t o = tile / tiles_per_row;
-        const std::int64_t c0 = (tile % tiles_per_row) * kTile;
-        const std::int64_t width = std::min(kTile, s.inner - c0);
-        const std::int64_t base = o * s.len * s.inner + c0;
-        for (std::int64_t j = 0; j < width; ++j) {
-          m[j] = -std::numeric_limits<T>::infinity();
-          total[j] = 0.0;
-        }
-        for (std::int64_t k = 0; k < s.len; ++k) {
-          const T* row = in + base + k * s.inner;
-          for (std::int64_t j = 0; j < width; ++j)
-            m[j] = (row[j] > m[j] || std::isnan(row[j])) ? row[j] : m[j];
-        }
-        for (std::int64_t k = 0; k < s.len; ++k) {
-          const T* row = in + base + k * s.inner;
-          T* dst = y + base + k * s.inner;
-          for (std::int64_t j = 0; j < width; ++j) {
-            const T e = exp_t<T>(row[j] - m[j]);
-            if constexpr (!kLog) dst[j] = e;
-            total[j] += e;
-          }
-        }
-        for (std::int64_t k = 0; k < s.len; ++k) {
-          const T* row = in + base + k * s.inner;
-          T* dst = y + base + k * s.inner;
-          for (std::int64_t j = 0; j < width; ++j) {
-            if constexpr (kLog)
-              dst[j] = row[j] - m[j] - static_cast<T>(std::log(total[j]));
-            else
-              dst[j] = static_cast<T>(dst[j] / total[j]);
-          }
-        }
-      }
-    });
-    return out;
-  });
 }
 
 }  // namespace
@@ -809,14 +568,6 @@ Tensor argmin(const Tensor& t) {
   check_defined(t, "argmin");
   const Tensor flat = reshaped(t.contiguous(), Shape{t.numel()});
   return reshaped(arg_extreme<false>(flat, 0, false, "argmin").indices, Shape{});
-}
-
-Tensor softmax(const Tensor& t, std::int64_t dim) {
-  return softmax_impl<false>(t, dim, "softmax");
-}
-
-Tensor log_softmax(const Tensor& t, std::int64_t dim) {
-  return softmax_impl<true>(t, dim, "log_softmax");
 }
 
 Tensor sum_to(const Tensor& t, const Shape& shape) {

@@ -1,7 +1,7 @@
 // Reductions: sums, means, variances, extrema, norms and logsumexp over any set
-// of dims; max/min/argmax/argmin with indices over one dim; softmax and
-// log_softmax along a dim; and sum_to, the un-broadcast the autograd engine
-// applies to every gradient. Elementwise maps live in elementwise.h.
+// of dims; max/min/argmax/argmin with indices over one dim; and sum_to, the
+// un-broadcast the autograd engine applies to every gradient. Elementwise maps
+// live in elementwise.h, softmax and log_softmax in nn_ops.h.
 //
 // Conventions shared by every function here:
 // - `dims` is a set of dims, negative values counting from the end; an empty
@@ -10,9 +10,8 @@
 // - Results are new contiguous tensors of the input's dtype (indices are i64).
 // - Floating sums accumulate in double, so f32 sums of millions of values stay
 //   accurate to about 1e-7 relative, whatever the reduction layout.
-// - Ops that need real numbers (mean, var, std_dev, logsumexp, norm, softmax,
-//   log_softmax) throw on i64 inputs; sum, prod, amax, amin, max, min, argmax
-//   and argmin accept i64.
+// - Ops that need real numbers (mean, var, std_dev, logsumexp, norm) throw on
+//   i64 inputs; sum, prod, amax, amin, max, min, argmax and argmin accept i64.
 #pragma once
 
 #include <cstdint>
@@ -106,15 +105,6 @@ Tensor argmax(const Tensor& t);
 /// Returns the rank-0 i64 index of the smallest element of the flattened
 /// tensor (ties: the first). Throws for an empty tensor.
 Tensor argmin(const Tensor& t);
-
-/// Returns exp(x - max) / sum(exp(x - max)) along `dim`: each slice sums to 1
-/// and logits of +-1e4 stay finite (a slice of only -inf gives NaN, as in
-/// PyTorch). Throws for i64 and a bad dim.
-Tensor softmax(const Tensor& t, std::int64_t dim);
-
-/// Returns x - max - log(sum(exp(x - max))) along `dim`, finite for logits of
-/// +-1e4. Throws for i64 and a bad dim.
-Tensor log_softmax(const Tensor& t, std::int64_t dim);
 
 /// Returns `t` summed down to `shape`, the inverse of broadcasting `shape` to
 /// t.shape(): leading extra dims are summed away and dims where `shape` has

@@ -701,5 +701,36 @@ TEST(ElementwiseErrors, UndefinedTensorThrowsNamingTheOp) {
   expect_error([&] { clamp_max(u, 0); }, {"clamp_max", "undefined"});
 }
 
+// ---- relu_backward -------------------------------------------------------
+
+TEST(ElementwiseReluBackward, PassesTheGradientWhereTheOutputIsPositive) {
+  for (DType dt : {DType::f32, DType::f64}) {
+    // relu'(0) = 0; a NaN gradient where y = 0 is not passed on.
+    const Tensor y = tensor({0.0, 0.5, 0.0, 2.0, 0.0}, dt);
+    const Tensor g = tensor({1.0, 2.0, 3.0, 4.0, kNaN}, dt);
+    const Tensor grad = relu_backward(g, y);
+    EXPECT_EQ(grad.dtype(), dt);
+    expect_values(grad, {0, 2, 0, 4, 0});
+  }
+}
+
+TEST(ElementwiseReluBackward, StridedBroadcastAndMixedInputs) {
+  // The same selection through where() for inputs the one-pass loop does not take.
+  const Tensor y = tensor({{1.0, 0.0, 3.0}, {0.0, 5.0, 0.0}});
+  const Tensor g = tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+  expect_values(relu_backward(transposed(transposed(g).contiguous()), y), {1, 0, 3, 0, 5, 0});
+  expect_values(relu_backward(tensor({7.0, 8.0, 9.0}), y), {7, 0, 9, 0, 8, 0});
+  const Tensor mixed = relu_backward(g.to(DType::f64), y);
+  EXPECT_EQ(mixed.dtype(), DType::f64);
+  expect_values(mixed, {1, 0, 3, 0, 5, 0});
+  expect_values(relu_backward(g, y.to(DType::i64)), {1, 0, 3, 0, 5, 0});
+}
+
+TEST(ElementwiseReluBackward, Errors) {
+  expect_error([] { relu_backward(Tensor(), ones({2})); }, {"relu_backward", "undefined"});
+  expect_error([] { relu_backward(ones({2}), Tensor()); }, {"relu_backward", "undefined"});
+  expect_error([] { relu_backward(ones({3}), ones({2})); }, {"[3]", "[2]", "broadcast"});
+}
+
 }  // namespace
 }  // namespace nabla
