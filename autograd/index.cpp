@@ -10,17 +10,37 @@
 
 namespace nabla {
 
+namespace {
+
+// index [k] viewed as [1, .., k, .., 1] along dim d and broadcast to `shape`:
+// scatter_add then adds slice k of a tensor of `shape` into slice index[k].
+Tensor spread_along(const Tensor& index, std::int64_t d, const Shape& shape) {
+  Shape index_shape(static_cast<std::size_t>(shape.rank()), 1);
+  index_shape[d] = shape[d];
+  return expand(reshape(index, index_shape), shape);
+}
+
+// src's gradient from the gathered block_grad: only src's leading
+// index.shape() block is scattered into y, so the rest of src gets zeros.
+Tensor zero_padded(const Tensor& block_grad, const Shape& src_shape) {
+  if (block_grad.shape() == src_shape) return block_grad;
+  Tensor padded = zeros(src_shape, block_grad.dtype());
+  Tensor block = padded;
+  for (std::int64_t d = 0; d < block_grad.dim(); ++d)
+    block = narrow(block, d, 0, block_grad.size(d));
+  block.copy_(block_grad);
+  return padded;
+}
+
+}  // namespace
+
 Variable index_select(const Variable& x, std::int64_t dim, const Tensor& index) {
   Tensor y = index_select(x.value(), dim, index);
   const std::int64_t d = normalize_dim(dim, x.dim(), "index_select");
   // y[.., k, ..] = x[.., index[k], ..]: dL/dx[.., i, ..] = Σ_{k: index[k] = i} grad_out[.., k, ..]
   return record("IndexSelectBackward", y, {x}, save(index),
                 [d, shape = x.shape()](const Tensor& grad_out, const Tensor& index) {
-                  // index [k] viewed as [1, .., k, .., 1] and broadcast to grad_out's
-                  // shape: scatter_add then adds slice k of grad_out into slice index[k].
-                  Shape index_shape(static_cast<std::size_t>(grad_out.dim()), 1);
-                  index_shape[d] = grad_out.size(d);
-                  const Tensor spread = expand(reshape(index, index_shape), grad_out.shape());
+                  const Tensor spread = spread_along(index, d, grad_out.shape());
                   Tensor grad_x = zeros(shape, grad_out.dtype());
                   scatter_add_(grad_x, d, spread, grad_out);
                   return grad_x;
@@ -48,21 +68,8 @@ Variable scatter_add(const Variable& x,
   return record("ScatterAddBackward", y, {x, src}, save(index),
                 [dim, src_shape = src.shape()](const Tensor& grad_out, NeedsGrad needs,
                                                const Tensor& index) -> GradList {
-                  Tensor grad_src;
-                  if (needs[1]) {
-                    grad_src = gather(grad_out, dim, index);
-                    // Only src's leading index.shape() block is scattered; the rest of src
-                    // does not reach y and gets a zero gradient.
-                    if (grad_src.shape() != src_shape) {
-                      Tensor padded = zeros(src_shape, grad_src.dtype());
-                      Tensor block = padded;
-                      for (std::int64_t d = 0; d < index.dim(); ++d)
-                        block = narrow(block, d, 0, index.size(d));
-                      block.copy_(grad_src);
-                      grad_src = padded;
-                    }
-                  }
-                  return {grad_out, grad_src};
+                  return {grad_out, needs[1] ? zero_padded(gather(grad_out, dim, index), src_shape)
+                                             : Tensor()};
                 });
 }
 

@@ -62,6 +62,33 @@ Tensor to_indices(
   return scatter_add(zeros(in, grad_out.dtype()), d, index, src);
 }
 
+// prod_{j != i} x_j over each slice of `dims`, in x's shape: y / x_i when the
+// slice has no zero. With one zero only that element has a non-zero product of
+// the others; with two or more every such product contains a zero.
+Tensor prod_of_others(const Tensor& x, const Dims& dims) {
+  const Tensor is_zero = eq(x, 0.0);
+  const Tensor x_nonzero = where(is_zero, 1.0, x);
+  const Tensor prod_nonzero = prod(x_nonzero, dims, /*keepdim=*/true);
+  const Tensor zeros_in_slice = sum(is_zero, dims, /*keepdim=*/true);
+  return where(eq(zeros_in_slice, 0.0), prod_nonzero / x_nonzero,
+               where(is_zero * eq(zeros_in_slice, 1.0), prod_nonzero, 0.0));
+}
+
+// d ||x||_p/dx_i with y = ||x||_p over `dims` (see NormBackward), 0 where y = 0.
+Tensor norm_derivative(
+    const Tensor& x, const Tensor& y, double p, const Dims& dims, const Shape& kept) {
+  const Tensor y_kept = reshape(y, kept);
+  Tensor dy_dx;
+  if (p == 2.0) {
+    dy_dx = x / y_kept;
+  } else if (std::isinf(p)) {
+    dy_dx = sign(x) * split_among_ties(ones(kept, y.dtype()), abs(x), y, dims, kept);
+  } else {
+    dy_dx = masked_fill(sign(x) * pow(abs(x), p - 1) / pow(y_kept, p - 1), eq(x, 0.0), 0.0);
+  }
+  return masked_fill(dy_dx, eq(y_kept, 0.0), 0.0);
+}
+
 Variable record_amax(const Variable& x, const Tensor& y, const Dims& dims) {
   const Shape kept = kept_shape(x.shape(), dims);
   // d max(x)/dx_i = 1 at the maximum, 0 elsewhere; k tied maxima get 1/k each
@@ -106,19 +133,10 @@ Variable prod(const Variable& x, const Dims& dims, bool keepdim) {
   Tensor y = prod(x.value(), dims, keepdim);
   const Shape in = x.shape();
   const Shape kept = kept_shape(in, dims);
-  // d prod(x)/dx_i = prod_{j != i} x_j, which is y / x_i when the slice has no
-  // zero. With one zero only that element has a non-zero product of the
-  // others; with two or more every such product contains a zero.
+  // d prod(x)/dx_i = prod_{j != i} x_j (y / x_i when the slice has no zero)
   return record("ProdBackward", y, {x}, save(x.value()),
                 [in, kept, dims](const Tensor& grad_out, const Tensor& x) {
-                  const Tensor is_zero = eq(x, 0.0);
-                  const Tensor x_nonzero = where(is_zero, 1.0, x);
-                  const Tensor prod_nonzero = prod(x_nonzero, dims, /*keepdim=*/true);
-                  const Tensor zeros_in_slice = sum(is_zero, dims, /*keepdim=*/true);
-                  const Tensor others =
-                      where(eq(zeros_in_slice, 0.0), prod_nonzero / x_nonzero,
-                            where(is_zero * eq(zeros_in_slice, 1.0), prod_nonzero, 0.0));
-                  return expand_back(grad_out, kept, in) * others;
+                  return expand_back(grad_out, kept, in) * prod_of_others(x, dims);
                 });
 }
 
@@ -223,21 +241,11 @@ Variable norm(const Variable& x, double p, const Dims& dims, bool keepdim) {
   // p = +-inf: sign(x_i) at the elements with |x_i| = y, shared evenly by ties;
   // p = 0 counts non-zeros, a step function: 0. Defined as 0 where y = 0 and,
   // for p < 1, where x_i = 0 (the derivative is infinite there).
-  return record(
-      "NormBackward", y, {x}, save(x.value(), y),
-      [p, dims, kept](const Tensor& grad_out, const Tensor& x, const Tensor& y) {
-        if (p == 0.0) return zeros(x.shape(), grad_out.dtype());
-        const Tensor y_kept = reshape(y, kept);
-        Tensor dy_dx;
-        if (p == 2.0) {
-          dy_dx = x / y_kept;
-        } else if (std::isinf(p)) {
-          dy_dx = sign(x) * split_among_ties(ones(kept, y.dtype()), abs(x), y, dims, kept);
-        } else {
-          dy_dx = masked_fill(sign(x) * pow(abs(x), p - 1) / pow(y_kept, p - 1), eq(x, 0.0), 0.0);
-        }
-        return reshape(grad_out, kept) * masked_fill(dy_dx, eq(y_kept, 0.0), 0.0);
-      });
+  return record("NormBackward", y, {x}, save(x.value(), y),
+                [p, dims, kept](const Tensor& grad_out, const Tensor& x, const Tensor& y) {
+                  if (p == 0.0) return zeros(x.shape(), grad_out.dtype());
+                  return reshape(grad_out, kept) * norm_derivative(x, y, p, dims, kept);
+                });
 }
 
 }  // namespace nabla

@@ -59,6 +59,25 @@ std::vector<Variable> record_pieces(const Variable& x,
   return out;
 }
 
+// cat's gradients: grad_out cut along d into pieces of `sizes` (-1: an input
+// the kernel skipped, whose gradient is an empty [0]).
+GradList cut_into_pieces(const Tensor& grad_out,
+                         const Shape& sizes,
+                         std::int64_t d,
+                         NeedsGrad needs) {
+  GradList grads;
+  std::int64_t at = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] < 0) {
+      grads.push_back(zeros(Shape{0}, grad_out.dtype()));
+      continue;
+    }
+    grads.push_back(needs[i] ? narrow(grad_out, d, at, sizes[i]) : Tensor());
+    at += sizes[i];
+  }
+  return grads;
+}
+
 // clone and contiguous.
 Variable record_clone(const Variable& x, const Tensor& y) {
   // y = x (a copy): dy/dx = 1
@@ -157,17 +176,7 @@ Variable cat(const std::vector<Variable>& xs, std::int64_t dim) {
     sizes.push_back(skipped(xs[i]) && i != ref ? -1 : xs[i].size(d));
   // y = [x_0; x_1; ...] along d: grad_x_i = the range of grad_out that x_i filled
   return record("CatBackward", y, xs, [sizes, d](const Tensor& grad_out, NeedsGrad needs) {
-    GradList grads;
-    std::int64_t at = 0;
-    for (std::size_t i = 0; i < sizes.size(); ++i) {
-      if (sizes[i] < 0) {
-        grads.push_back(zeros(Shape{0}, grad_out.dtype()));
-        continue;
-      }
-      grads.push_back(needs[i] ? narrow(grad_out, d, at, sizes[i]) : Tensor());
-      at += sizes[i];
-    }
-    return grads;
+    return cut_into_pieces(grad_out, sizes, d, needs);
   });
 }
 
