@@ -1,4 +1,5 @@
-# Fails when a folder includes a header of a layer it may not depend on.
+# Fails when a folder includes a header of a layer it may not depend on, or
+# when autograd/ touches raw element data.
 # The allowed edges are those of docs/architecture.md:
 #   tensor -> (nothing); autograd -> tensor; nn -> autograd, tensor;
 #   optim -> autograd, tensor; data -> tensor; train -> everything below it.
@@ -35,8 +36,32 @@ foreach(layer IN LISTS layers)
   endforeach()
 endforeach()
 
+# autograd/ states each derivative rule in Tensor ops and calls a named tensor/
+# kernel where a loop of its own pays: none of its files touches raw element
+# data (Tensor::data<T>(), raw_data(), the dtype dispatch).
+set(raw_data_regex "\\.data<|raw_data\\(|dispatch(_[a-z_]+)?[ \t]*\\(")
+set(why "its loop belongs in a tensor/ kernel")
+file(GLOB_RECURSE autograd_files ${ROOT}/autograd/*.h ${ROOT}/autograd/*.cpp)
+foreach(file IN LISTS autograd_files)
+  file(RELATIVE_PATH rel ${ROOT} ${file})
+  file(READ ${file} rest)
+  set(line 1)
+  while(rest MATCHES "${raw_data_regex}")
+    set(hit "${CMAKE_MATCH_0}")
+    string(FIND "${rest}" "${hit}" at)
+    string(SUBSTRING "${rest}" 0 ${at} before)
+    string(REGEX MATCHALL "\n" newlines "${before}")
+    list(LENGTH newlines skipped)
+    math(EXPR line "${line} + ${skipped}")
+    list(APPEND violations "${rel}:${line}: autograd/ may not touch raw data (${hit}), ${why}")
+    string(LENGTH "${hit}" length)
+    math(EXPR at "${at} + ${length}")
+    string(SUBSTRING "${rest}" ${at} -1 rest)
+  endwhile()
+endforeach()
+
 if(violations)
   list(JOIN violations "\n  " text)
   message(FATAL_ERROR "layering violations:\n  ${text}")
 endif()
-message(STATUS "layering: no folder includes a layer above it")
+message(STATUS "layering: no folder includes a layer above it, autograd/ touches no raw data")
