@@ -39,8 +39,8 @@ Variable record_clamp(const Tensor& y, const Variable& x, double min, double max
                 });
 }
 
-// dy/dx of y = gelu(x) = x Φ(x): Φ(x) + x φ(x), φ(x) = e^(-x^2/2) / sqrt(2 pi).
-// nabla has no erf kernel, so Φ(x) is read off the output as y / x (Φ = 1/2 to
+// dy/dx of y = gelu(x) = x Phi(x): Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi).
+// nabla has no erf kernel, so Phi(x) is read off the output as y / x (Phi = 1/2 to
 // working precision for |x| < 1e-20, which covers x = 0).
 Tensor gelu_derivative(const Tensor& x, const Tensor& y) {
   constexpr double inv_sqrt_2pi = 0.5 * std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
@@ -390,7 +390,7 @@ Variable elu(const Variable& x, double alpha) {
 
 Variable gelu(const Variable& x, bool tanh_approximation) {
   Tensor y = gelu(x.value(), tanh_approximation);
-  // y = x Φ(x): dy/dx = Φ(x) + x φ(x); the tanh form: see gelu_tanh_derivative
+  // y = x Phi(x): dy/dx = Phi(x) + x phi(x); the tanh form: see gelu_tanh_derivative
   return record("GeluBackward", y, {x}, save(x.value(), y),
                 [tanh_approximation](const Tensor& grad_out, const Tensor& x, const Tensor& y) {
                   return grad_out *

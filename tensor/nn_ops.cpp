@@ -303,6 +303,7 @@ namespace {
 // in T), so both paths agree to rounding: the compiler may fuse a product and
 // a sum into one correctly rounded multiply-add. Other inputs take the
 // composed path.
+
 // Whether the forward runs fused: x [N, C] contiguous, γ and β of its dtype.
 bool fusable(const Tensor& x, const Tensor& gamma, const Tensor& beta) {
   auto same = [&](const Tensor& v) {
