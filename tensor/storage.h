@@ -8,8 +8,8 @@
 namespace nabla {
 
 /// An owned, aligned block of bytes. Tensors hold it through std::shared_ptr,
-/// so views keep the buffer alive; the bytes return to the caching allocator
-/// when the last holder goes away.
+/// so views keep the buffer alive; the bytes return to the buffer cache
+/// (tensor/buffer_cache.h) when the last holder goes away.
 class Storage {
  public:
   /// Allocates `nbytes` uninitialised bytes.
