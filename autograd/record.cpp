@@ -1,6 +1,6 @@
 #include "autograd/record.h"
 
-#include "tensor/pool_allocator.h"
+#include "tensor/object_pool.h"
 
 namespace nabla::detail {
 

@@ -28,7 +28,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/variable.h"
-#include "tensor/pool_allocator.h"
+#include "tensor/object_pool.h"
 
 namespace nabla {
 

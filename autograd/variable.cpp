@@ -4,7 +4,7 @@
 
 #include "autograd/engine.h"
 #include "autograd/node.h"
-#include "tensor/pool_allocator.h"
+#include "tensor/object_pool.h"
 #include "tensor/print.h"
 
 namespace nabla {

@@ -3,9 +3,12 @@
 // y = x·W + b of a Dense layer. Both read the operands through their own row and
 // column strides, so transposed and strided views multiply without a copy. The
 // products run on BLIS, except thin ones (nabla's vector loops) and mid-sized
-// f32 ones on AVX-512 CPUs (tensor/gemm_avx512.h): see docs/architecture.md.
-// Gradients of these ops live in autograd/, not here.
+// f32 ones on AVX-512 CPUs (nabla's own kernel): the route table of
+// tensor/gemm/gemm.h, see docs/architecture.md. linear_backward computes
+// linear's three gradients for the autograd rule and for manual backprop.
 #pragma once
+
+#include <array>
 
 #include "tensor/tensor.h"
 
@@ -34,14 +37,24 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 /// an i64 operand or operands of different dtypes.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b = Tensor());
 
-namespace detail {
+/// The gradients of linear; each is an undefined Tensor when not asked for.
+struct LinearGrads {
+  Tensor grad_x;  ///< grad_out·wᵀ, of x's shape [..., in]
+  Tensor grad_w;  ///< xᵀ·grad_out over the rows of x, [in, out]
+  Tensor grad_b;  ///< grad_out summed over rows, [out]
+};
 
-/// Writes a·b into `out` for 2-D floating a [m, k] and b [k, n] of out's dtype
-/// and a contiguous out [m, n], on the calling thread only (no worker threads
-/// are asked for). For callers that run independent products side by side on
-/// their own threads, such as the two gradients of linear. The shapes and
-/// dtypes are the caller's responsibility (checked only by NABLA_CHECK).
-void matmul_into_on_this_thread(const Tensor& a, const Tensor& b, const Tensor& out);
+/// Returns the gradients of y = linear(x, w, b) given grad_out = dL/dy of
+/// shape [..., out], for the ones `needs` asks for (needs[0]: grad_x,
+/// needs[1]: grad_w, needs[2]: grad_b). The leading dims of x are flattened
+/// into rows. When both products are needed and mid-sized, they run side by
+/// side on the threads (tensor/gemm/gemm.h), else one after the other.
+/// Throws nabla::Error for an undefined
+/// operand, x not [..., in] or w not [in, out], grad_out not of y's shape, an
+/// i64 operand or operands of different dtypes.
+LinearGrads linear_backward(const Tensor& grad_out,
+                            const Tensor& x,
+                            const Tensor& w,
+                            std::array<bool, 3> needs);
 
-}  // namespace detail
 }  // namespace nabla

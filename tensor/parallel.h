@@ -1,11 +1,15 @@
-// Threading for the elementwise and reduction kernels: parallel_for runs a
-// range on OpenMP threads when it is large enough to pay for the fork, and
-// inline otherwise, so small tensors take the cheapest path.
+// Threading for the kernels: parallel_for runs a range on OpenMP threads when
+// it is large enough to pay for the fork, and inline otherwise, so small
+// tensors take the cheapest path; parallel_invoke runs a few independent tasks
+// (the parts of a matrix product) side by side.
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <type_traits>
+#include <vector>
 
 namespace nabla {
 
@@ -39,6 +43,34 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, F&& 
       begin, end, grain,
       [](void* ctx, std::int64_t b, std::int64_t e) { (*static_cast<Fn*>(ctx))(b, e); },
       const_cast<void*>(static_cast<const void*>(&f)));
+}
+
+/// Runs task(0), ..., task(count - 1) on up to get_num_threads() OpenMP
+/// threads, each thread taking a run of consecutive tasks (task 0 on the
+/// calling thread), and returns once all have finished. With one thread, or
+/// when called from inside another parallel_for or parallel_invoke, the tasks
+/// run one after the other on the calling thread. Every task runs even if
+/// another throws; the exception of the lowest-numbered task that threw is then
+/// rethrown here (an exception must not leave an OpenMP thread).
+template <class F>
+void parallel_invoke(std::int64_t count, F&& task) {
+  if (count <= 0) return;
+  if (count == 1) {
+    task(std::int64_t{0});
+    return;
+  }
+  std::vector<std::exception_ptr> error(static_cast<std::size_t>(count));
+  parallel_for(0, count, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      try {
+        task(i);
+      } catch (...) {
+        error[static_cast<std::size_t>(i)] = std::current_exception();
+      }
+    }
+  });
+  for (const std::exception_ptr& e : error)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace nabla

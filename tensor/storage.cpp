@@ -1,6 +1,6 @@
 #include "tensor/storage.h"
 
-#include "tensor/allocator.h"
+#include "tensor/buffer_cache.h"
 
 namespace nabla {
 

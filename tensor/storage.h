@@ -8,11 +8,12 @@
 namespace nabla {
 
 /// An owned, aligned block of bytes. Tensors hold it through std::shared_ptr,
-/// so views keep the buffer alive; the bytes return to the caching allocator
-/// when the last holder goes away.
+/// so views keep the buffer alive; the bytes return to the buffer cache
+/// (tensor/buffer_cache.h) when the last holder goes away. Kernels hold one
+/// directly for a scratch buffer.
 class Storage {
  public:
-  /// Allocates `nbytes` uninitialised bytes.
+  /// Allocates `nbytes` uninitialised bytes; throws nabla::Error when out of memory.
   explicit Storage(std::size_t nbytes);
   ~Storage();
   Storage(const Storage&) = delete;

@@ -6,7 +6,7 @@
 
 #include "tensor/dispatch.h"
 #include "tensor/iterate.h"
-#include "tensor/pool_allocator.h"
+#include "tensor/object_pool.h"
 
 namespace nabla {
 

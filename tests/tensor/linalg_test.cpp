@@ -3,18 +3,21 @@
 // (vectors, matrices, broadcast batches), operand layouts BLIS receives as they
 // are (transposed views, column slices) and those that must be copied first
 // (general strides, expanded stride-0 views), size-1 dims with odd strides,
-// empty dims, f64, and every error path.
+// empty dims, f64, and every error path; linear_backward against products
+// written here, with and without its two products side by side.
 #include "tensor/linalg.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "tensor/factory.h"
 #include "tensor/parallel.h"
+#include "tensor/random.h"
 
 #include "test_util.h"
 
@@ -482,6 +485,96 @@ TEST(Linear, Errors) {
       },
       "linear: expected a floating dtype");
   expect_error([] { linear(Tensor(), zeros({3, 5})); }, "linear");
+}
+
+// ---- linear_backward ----------------------------------------------------------
+
+// The row-major values of the transpose of a row-major [rows, cols] matrix.
+std::vector<double> transpose_values(const std::vector<double>& v,
+                                     std::int64_t rows,
+                                     std::int64_t cols) {
+  std::vector<double> t(v.size());
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < cols; ++j) t[j * rows + i] = v[i * cols + j];
+  return t;
+}
+
+TEST(LinearBackward, GradientsMatchTheirProducts) {
+  // x [2, 3, 4]: 6 rows of 4 features; w [4, 5]; grad_out [2, 3, 5].
+  const Tensor x = patterned({2, 3, 4}, 1), w = patterned(4, 5, 2), g = patterned({2, 3, 5}, 3);
+  const LinearGrads grads = linear_backward(g, x, w, {true, true, true});
+  const std::vector<double> xv = x.to_vector<double>(), wv = w.to_vector<double>();
+  const std::vector<double> gv = g.to_vector<double>();
+  ASSERT_EQ(grads.grad_x.shape(), x.shape());
+  expect_values(grads.grad_x, reference(gv, transpose_values(wv, 4, 5), 6, 5, 4));
+  ASSERT_EQ(grads.grad_w.shape(), w.shape());
+  expect_values(grads.grad_w, reference(transpose_values(xv, 6, 4), gv, 4, 6, 5));
+  ASSERT_EQ(grads.grad_b.shape(), Shape({5}));
+  std::vector<double> column_sums(5, 0.0);
+  for (std::size_t i = 0; i < gv.size(); ++i) column_sums[i % 5] += gv[i];
+  expect_values(grads.grad_b, column_sums);
+}
+
+TEST(LinearBackward, OnlyTheGradientsAskedForAreDefined) {
+  const Tensor x = patterned(3, 4, 1), w = patterned(4, 2, 2), g = patterned(3, 2, 3);
+  const LinearGrads only_w = linear_backward(g, x, w, {false, true, false});
+  EXPECT_FALSE(only_w.grad_x.defined());
+  EXPECT_TRUE(only_w.grad_w.defined());
+  EXPECT_FALSE(only_w.grad_b.defined());
+  const LinearGrads x_and_b = linear_backward(g, x, w, {true, false, true});
+  EXPECT_TRUE(x_and_b.grad_x.defined());
+  EXPECT_FALSE(x_and_b.grad_w.defined());
+  EXPECT_TRUE(x_and_b.grad_b.defined());
+}
+
+TEST(LinearBackward, SideBySideGivesTheSameBitsAsOneAfterTheOther) {
+  // A 128-256-128 layer: mid-sized products, side by side on two threads; one
+  // after the other when only one is asked for, or on one thread.
+  testing::ThreadCountGuard guard;
+  manual_seed(5);
+  for (DType dtype : {DType::f32, DType::f64}) {
+    const Tensor x = randn({128, 256}).to(dtype), w = randn({256, 128}).to(dtype);
+    const Tensor g = randn({128, 128}).to(dtype);
+    set_num_threads(1);
+    const LinearGrads one = linear_backward(g, x, w, {true, true, false});
+    set_num_threads(2);
+    const LinearGrads both = linear_backward(g, x, w, {true, true, false});
+    const Tensor grad_x = linear_backward(g, x, w, {true, false, false}).grad_x;
+    const Tensor grad_w = linear_backward(g, x, w, {false, true, false}).grad_w;
+    EXPECT_EQ(testing::values(both.grad_x), testing::values(grad_x)) << dtype;
+    EXPECT_EQ(testing::values(both.grad_w), testing::values(grad_w)) << dtype;
+    EXPECT_EQ(testing::values(both.grad_x), testing::values(one.grad_x)) << dtype;
+    EXPECT_EQ(testing::values(both.grad_w), testing::values(one.grad_w)) << dtype;
+  }
+}
+
+TEST(LinearBackward, Errors) {
+  const std::array<bool, 3> all = {true, true, true};
+  expect_error(
+      [&] {
+        linear_backward(zeros({4, 6}), zeros({4, 3}), zeros({3, 5}), all);
+      },
+      {"linear_backward", "expected grad_out of shape [4, 5]", "got [4, 6]"});
+  expect_error(
+      [&] {
+        linear_backward(zeros({4, 5}), zeros({4, 3}), zeros({2, 5}), all);
+      },
+      {"linear_backward", "x [4, 3]", "w [2, 5]"});
+  expect_error(
+      [&] {
+        linear_backward(zeros({4, 5}), zeros({4, 3}), zeros({3}), all);
+      },
+      "linear_backward");
+  expect_error(
+      [&] {
+        linear_backward(zeros({4, 5}, DType::f64), zeros({4, 3}), zeros({3, 5}), all);
+      },
+      "linear_backward: dtypes differ");
+  expect_error(
+      [&] {
+        linear_backward(Tensor(), zeros({4, 3}), zeros({3, 5}), all);
+      },
+      "linear_backward");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// Tests of parallel_for: the sub-ranges cover the range exactly once with any
-// thread count, and set_num_threads validates its argument.
+// Tests of parallel_for (the sub-ranges cover the range exactly once with any
+// thread count), parallel_invoke (every task runs once, on several threads,
+// the first exception is rethrown after all ran, nested use runs inline) and
+// set_num_threads's validation.
 #include "tensor/parallel.h"
 
 #include <gmock/gmock.h>
@@ -7,7 +9,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tensor/error.h"
@@ -82,6 +86,65 @@ TEST(ParallelFor, SetNumThreadsRejectsLessThanOne) {
     }
   }
   EXPECT_GE(get_num_threads(), 1);
+}
+
+TEST(ParallelInvoke, RunsEveryTaskOnce) {
+  ThreadCountGuard guard;
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    for (std::int64_t count : {0, 1, 2, 5}) {
+      std::vector<std::atomic<int>> runs(static_cast<std::size_t>(count));
+      parallel_invoke(count, [&](std::int64_t i) { runs[static_cast<std::size_t>(i)]++; });
+      for (std::int64_t i = 0; i < count; ++i)
+        EXPECT_EQ(runs[static_cast<std::size_t>(i)].load(), 1)
+            << "task " << i << " of " << count << " on " << threads << " threads";
+    }
+  }
+}
+
+TEST(ParallelInvoke, RunsTwoTasksOnTwoThreadsTheFirstOnTheCaller) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  std::thread::id ran_on[2];
+  parallel_invoke(2, [&](std::int64_t i) { ran_on[i] = std::this_thread::get_id(); });
+  EXPECT_EQ(ran_on[0], std::this_thread::get_id());
+  EXPECT_NE(ran_on[1], ran_on[0]);
+}
+
+TEST(ParallelInvoke, RethrowsTheFirstExceptionAfterEveryTaskRan) {
+  ThreadCountGuard guard;
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    std::atomic<int> ran{0};
+    try {
+      parallel_invoke(4, [&](std::int64_t i) {
+        ++ran;
+        if (i == 1 || i == 3) throw std::runtime_error("task " + std::to_string(i));
+      });
+      ADD_FAILURE() << "expected an exception on " << threads << " threads";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "task 1");
+    }
+    EXPECT_EQ(ran.load(), 4) << threads << " threads";
+  }
+}
+
+TEST(ParallelInvoke, NestedUseRunsInlineOnTheTasksThread) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  std::thread::id outer[2], inner[2][3];
+  std::atomic<int> inner_runs{0};
+  parallel_invoke(2, [&](std::int64_t i) {
+    outer[i] = std::this_thread::get_id();
+    parallel_invoke(3, [&](std::int64_t j) {
+      inner[i][j] = std::this_thread::get_id();
+      ++inner_runs;
+    });
+  });
+  EXPECT_EQ(inner_runs.load(), 6);
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 3; ++j)
+      EXPECT_EQ(inner[i][j], outer[i]) << "outer " << i << ", inner " << j;
 }
 
 }  // namespace

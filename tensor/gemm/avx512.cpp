@@ -1,5 +1,7 @@
-// nabla's own single-precision GEMM for AVX-512 CPUs, used by tensor/linalg.cpp
-// for mid-sized f32 products (the layers of a small network) instead of BLIS.
+// The own route of NOTE [ GEMM routes ]: nabla's single-precision GEMM for
+// AVX-512 CPUs, used for mid-sized f32 products (the layers of a small network)
+// instead of BLIS. Compiled with target attributes and chosen at run time
+// (avx512_available), so the library still runs on CPUs without AVX-512.
 //
 // NOTE [ Own f32 kernel ]
 // BLIS 0.9's skx sgemm reaches 140-165 GFLOP/s on products such as
@@ -12,36 +14,28 @@
 // view, whose entries for the next k are prefetched by hand) and packed k by k
 // otherwise; B is read in place when its rows are contiguous and gathered into
 // 64-column panels otherwise (a transposed view), so only δ·Wᵀ copies
-// anything. Two threads split C into independent halves with no shared
-// packing, or k into the kernel's own two blocks of k (sgemm_avx512_k_split).
+// anything. Threads split C into independent column or row ranges with no
+// shared packing, or k into the kernel's own two blocks of k
+// (sgemm_avx512_k_split; the split rule is in tensor/gemm/gemm.cpp).
 // k is cut into even blocks of at most kKc (the rows of A of one register
 // block stay in L1 while B streams from L2) and m into blocks of A that stay
 // in L2. Each C element is still a sum over k in order (blockwise), so results
 // differ from BLIS's only by rounding and do not depend on the number of
 // threads.
-#pragma once
-
 #include <immintrin.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <memory>
+#include <optional>
 #include <utility>
 
-namespace nabla::detail {
+#include "tensor/gemm/kernels.h"
+#include "tensor/storage.h"
 
-/// Returns whether this CPU and OS run AVX-512F code (checked once).
-inline bool avx512_gemm_available() {
-  static const bool available = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return available;
-}
-
-namespace avx512_gemm {
+namespace nabla::gemm {
+namespace {
 
 // Register blocks: kWideRows x 64 columns (four vectors, 24 accumulators) when
 // C has at least 64 columns, kNarrowRows x 32 (two vectors) otherwise.
@@ -142,13 +136,13 @@ constexpr std::array<std::array<BlockFn, sizeof...(R)>, 2> block_table(
 // B[0:kc, 0:cols] (strides rs, cs) as panels of nr columns of kc rows each,
 // the columns past `cols` zero: panel p holds columns [nr p, nr p + nr) at
 // out + p * kc * nr. out must be 64-byte aligned.
-__attribute__((target("avx512f"))) inline void pack_b(const float* b,
-                                                      std::int64_t rs,
-                                                      std::int64_t cs,
-                                                      std::int64_t kc,
-                                                      std::int64_t cols,
-                                                      std::int64_t nr,
-                                                      float* out) {
+__attribute__((target("avx512f"))) void pack_b(const float* b,
+                                               std::int64_t rs,
+                                               std::int64_t cs,
+                                               std::int64_t kc,
+                                               std::int64_t cols,
+                                               std::int64_t nr,
+                                               float* out) {
   // A transposed view (rs == 1): a panel's row k gathers 16 floats at a time,
   // a column apart; consecutive k reuse the same cache lines.
   const bool gather = rs == 1 && cs <= (std::int64_t{1} << 25);
@@ -186,13 +180,13 @@ __attribute__((target("avx512f"))) inline void pack_b(const float* b,
 // (block q holds A(mr q + r, k) at out + q * kc * mr + k * mr + r), rows past
 // `rows` zero. Used when neither of A's strides is 1, so that the entries of a
 // block for one k are adjacent.
-inline void pack_a(const float* a,
-                   std::int64_t rs,
-                   std::int64_t cs,
-                   std::int64_t rows,
-                   std::int64_t kc,
-                   std::int64_t mr,
-                   float* out) {
+void pack_a(const float* a,
+            std::int64_t rs,
+            std::int64_t cs,
+            std::int64_t rows,
+            std::int64_t kc,
+            std::int64_t mr,
+            float* out) {
   for (std::int64_t i0 = 0; i0 < rows; i0 += mr) {
     float* panel = out + i0 * kc;
     const std::int64_t height = std::min(mr, rows - i0);
@@ -208,46 +202,34 @@ inline void pack_a(const float* a,
   }
 }
 
-// Per-thread buffers for packed panels (slot 0: B, slot 1: A), 64-byte
-// aligned, grown on demand.
-inline float* pack_buffer(int slot, std::int64_t size) {
-  struct Free {
-    void operator()(float* p) const { ::operator delete[](p, std::align_val_t(64)); }
-  };
-  thread_local std::unique_ptr<float[], Free> buffer[2];
-  thread_local std::int64_t capacity[2] = {0, 0};
-  if (size > capacity[slot]) {
-    buffer[slot].reset();
-    capacity[slot] = 0;
-    buffer[slot].reset(static_cast<float*>(
-        ::operator new[](static_cast<std::size_t>(size) * sizeof(float), std::align_val_t(64))));
-    capacity[slot] = size;
-  }
-  return buffer[slot].get();
-}
-
 // sgemm_avx512 with MR x (16 NV) register blocks.
 template <int MR, int NV>
-void gemm(std::int64_t m,
-          std::int64_t n,
-          std::int64_t k,
-          const float* a,
-          std::int64_t ars,
-          std::int64_t acs,
-          const float* b,
-          std::int64_t brs,
-          std::int64_t bcs,
-          float beta,
-          float* c,
-          std::int64_t ldc) {
+void blocked_gemm(std::int64_t m,
+                  std::int64_t n,
+                  std::int64_t k,
+                  const float* a,
+                  std::int64_t ars,
+                  std::int64_t acs,
+                  const float* b,
+                  std::int64_t brs,
+                  std::int64_t bcs,
+                  float beta,
+                  float* c,
+                  std::int64_t ldc) {
   constexpr std::int64_t nr = 16 * NV;
   static constexpr auto blocks = block_table<NV>(std::make_integer_sequence<int, MR>());
   const std::int64_t k_blocks = (k + kKc - 1) / kKc;
   const std::int64_t kc = (k + k_blocks - 1) / k_blocks;  // even blocks: no short last one
   const std::int64_t mc = std::max<std::int64_t>(MR, kBlockA / kc / MR * MR);
   const bool pack_rows_of_b = bcs != 1, pack_rows_of_a = acs != 1 && ars != 1;
-  float* packed_b = pack_rows_of_b ? pack_buffer(0, (n + nr - 1) / nr * nr * kc) : nullptr;
-  float* packed_a = pack_rows_of_a ? pack_buffer(1, (mc + MR - 1) / MR * MR * kc) : nullptr;
+  // Packed panels from the buffer cache (64-byte aligned, as pack_b needs).
+  std::optional<Storage> b_panels, a_blocks;
+  if (pack_rows_of_b)
+    b_panels.emplace(sizeof(float) * static_cast<std::size_t>((n + nr - 1) / nr * nr * kc));
+  if (pack_rows_of_a)
+    a_blocks.emplace(sizeof(float) * static_cast<std::size_t>((mc + MR - 1) / MR * MR * kc));
+  float* packed_b = b_panels ? static_cast<float*>(b_panels->data()) : nullptr;
+  float* packed_a = a_blocks ? static_cast<float*>(a_blocks->data()) : nullptr;
   for (std::int64_t k0 = 0; k0 < k; k0 += kc) {
     const std::int64_t kb = std::min(kc, k - k0);
     const float* bk = b + k0 * brs;
@@ -280,37 +262,33 @@ void gemm(std::int64_t m,
   }
 }
 
-}  // namespace avx512_gemm
+}  // namespace
 
-/// Returns the length of the first of the two blocks of k that sgemm_avx512
-/// cuts k into when it cuts it into exactly two (kKc < k <= 2 kKc), else 0.
-/// C = (beta C + A[:, :s]·B[:s, :]) + A[:, s:]·B[s:, :] is then exactly what
-/// sgemm_avx512 computes, so two threads can each take one block of k and
-/// add their results without changing a bit.
-inline std::int64_t sgemm_avx512_k_split(std::int64_t k) {
-  using avx512_gemm::kKc;
+bool avx512_available() {
+  static const bool available = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return available;
+}
+
+// Two blocks exactly when kKc < k <= 2 kKc; the first is the longer by at most one.
+std::int64_t sgemm_avx512_k_split(std::int64_t k) {
   return k > kKc && k <= 2 * kKc ? (k + 1) / 2 : 0;
 }
 
-/// C = A·B + beta C on the calling thread for f32 A [m, k] (element (i, l) at
-/// a[i * ars + l * acs]), B [k, n] (element (l, j) at b[l * brs + j * bcs]) and
-/// C [m, n] with contiguous rows (element (i, j) at c[i * ldc + j]); see
-/// NOTE [ Own f32 kernel ]. beta == 0 never reads C. Requires
-/// avx512_gemm_available() and k >= 1; throws std::bad_alloc when a packed
-/// panel cannot be allocated.
-inline void sgemm_avx512(std::int64_t m,
-                         std::int64_t n,
-                         std::int64_t k,
-                         const float* a,
-                         std::int64_t ars,
-                         std::int64_t acs,
-                         const float* b,
-                         std::int64_t brs,
-                         std::int64_t bcs,
-                         float beta,
-                         float* c,
-                         std::int64_t ldc) {
-  using namespace avx512_gemm;
+void sgemm_avx512(std::int64_t m,
+                  std::int64_t n,
+                  std::int64_t k,
+                  const float* a,
+                  std::int64_t ars,
+                  std::int64_t acs,
+                  const float* b,
+                  std::int64_t brs,
+                  std::int64_t bcs,
+                  float beta,
+                  float* c,
+                  std::int64_t ldc) {
   if (m <= 0 || n <= 0 || k <= 0) return;
   if (bcs != 1 && n > kPackedCols) {
     // B is packed: at most kPackedCols columns at a time, so the panels stay
@@ -321,9 +299,9 @@ inline void sgemm_avx512(std::int64_t m,
     return;
   }
   if (n >= 64)
-    gemm<kWideRows, 4>(m, n, k, a, ars, acs, b, brs, bcs, beta, c, ldc);
+    blocked_gemm<kWideRows, 4>(m, n, k, a, ars, acs, b, brs, bcs, beta, c, ldc);
   else
-    gemm<kNarrowRows, 2>(m, n, k, a, ars, acs, b, brs, bcs, beta, c, ldc);
+    blocked_gemm<kNarrowRows, 2>(m, n, k, a, ars, acs, b, brs, bcs, beta, c, ldc);
 }
 
-}  // namespace nabla::detail
+}  // namespace nabla::gemm

@@ -1,5 +1,5 @@
 // Tests of the f32 products that run on nabla's own AVX-512 kernel
-// (tensor/gemm_avx512.h) through matmul and linear: shapes that leave partial
+// (tensor/gemm/avx512.cpp) through matmul and linear: shapes that leave partial
 // 8-row and 32-column blocks, several k blocks and several m blocks, every
 // operand layout (row-major, transposed views, column slices, general strides
 // through a view), the bias accumulated onto in linear, and the same values on

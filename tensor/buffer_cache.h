@@ -1,7 +1,9 @@
-// The caching allocator behind every tensor buffer. Training loops allocate the
-// same sizes every step; keeping freed buffers in per-size free lists turns
-// those allocations into a list pop instead of a trip to malloc (and, for large
-// buffers, to mmap and page faults).
+// The buffer cache behind every tensor's element buffer (and the scratch
+// buffers of the kernels). Training loops allocate the same sizes every step;
+// keeping freed buffers in per-size free lists turns those allocations into a
+// list pop instead of a trip to malloc (and, for large buffers, to mmap and
+// page faults). The small Storage, Variable and Node objects come from another
+// pool, tensor/object_pool.h.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include "tensor/pool_allocator.h"
+#include "tensor/object_pool.h"
 
 #include <cstdlib>
 #include <vector>

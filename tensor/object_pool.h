@@ -1,7 +1,8 @@
-// A thread-local pool for the small, short-lived objects every op creates:
-// tensor Storage records and, in the autograd layer, Variable states and graph
-// nodes. A scalar graph creates and frees thousands of them per step; serving
-// them from per-size free lists is several times cheaper than malloc.
+// The object pool: a thread-local pool for the small, short-lived objects every
+// op creates: tensor Storage records and, in the autograd layer, Variable
+// states and graph nodes. A scalar graph creates and frees thousands of them
+// per step; serving them from per-size free lists is several times cheaper
+// than malloc. The element buffers themselves come from tensor/buffer_cache.h.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
-// Tests of the caching allocator: freed buffers are reused for the same size,
+// Tests of the buffer cache (tensor/buffer_cache.h): freed buffers are reused for the same size,
 // the cache can be emptied, and every buffer is 64-byte aligned.
-#include "tensor/allocator.h"
+#include "tensor/buffer_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ bool aligned(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) % kBufferAlignment == 0;
 }
 
-TEST(Allocator, FreedBufferOfSameSizeIsReused) {
+TEST(BufferCache, FreedBufferOfSameSizeIsReused) {
   empty_cache();
   const AllocatorStats before = allocator_stats();
   void* first = nullptr;
@@ -39,7 +39,7 @@ TEST(Allocator, FreedBufferOfSameSizeIsReused) {
   EXPECT_EQ(freed.cached_bytes - after.cached_bytes, 13u * 4096);
 }
 
-TEST(Allocator, NearbySizesShareABucket) {
+TEST(BufferCache, NearbySizesShareABucket) {
   empty_cache();
   // Above a page, sizes round up to whole pages: 5000 and 6000 bytes both take two.
   void* p = allocate_buffer(5000);
@@ -51,7 +51,7 @@ TEST(Allocator, NearbySizesShareABucket) {
   free_buffer(q, 6000);
 }
 
-TEST(Allocator, EmptyCacheReleasesEverything) {
+TEST(BufferCache, EmptyCacheReleasesEverything) {
   { Tensor a = empty({1000}), b = empty({3, 77}, DType::f64); }
   EXPECT_GT(allocator_stats().cached_bytes, 0u);
   empty_cache();
@@ -62,7 +62,7 @@ TEST(Allocator, EmptyCacheReleasesEverything) {
   EXPECT_EQ(allocator_stats().cache_misses, misses + 1);
 }
 
-TEST(Allocator, BuffersAre64ByteAligned) {
+TEST(BufferCache, BuffersAre64ByteAligned) {
   std::vector<Tensor> keep;
   for (std::int64_t n : {0, 1, 3, 15, 17, 1000, 4097, 100000}) {
     keep.push_back(empty({n}));
@@ -74,7 +74,7 @@ TEST(Allocator, BuffersAre64ByteAligned) {
   free_buffer(p, 1);
 }
 
-TEST(Allocator, BufferIsWritableToItsFullSize) {
+TEST(BufferCache, BufferIsWritableToItsFullSize) {
   const std::size_t n = 10007;
   auto* p = static_cast<unsigned char*>(allocate_buffer(n));
   std::memset(p, 0xab, n);
@@ -83,7 +83,7 @@ TEST(Allocator, BufferIsWritableToItsFullSize) {
   free_buffer(nullptr, 16);  // a no-op
 }
 
-TEST(Allocator, TensorOutlivingItsThreadsCacheIsFreedSafely) {
+TEST(BufferCache, TensorOutlivingItsThreadsCacheIsFreedSafely) {
   // `holder` is constructed before the thread's cache, so it is destroyed after
   // it at thread exit; its buffer must then go straight back to the system.
   std::thread worker([] {
@@ -96,7 +96,7 @@ TEST(Allocator, TensorOutlivingItsThreadsCacheIsFreedSafely) {
   worker.join();
 }
 
-TEST(Allocator, ImpossibleSizeThrows) {
+TEST(BufferCache, ImpossibleSizeThrows) {
   EXPECT_THROW(allocate_buffer(static_cast<std::size_t>(-1) - 10), Error);
   try {
     allocate_buffer(static_cast<std::size_t>(-1) - 10);

@@ -1,4 +1,4 @@
-#include "tensor/allocator.h"
+#include "tensor/buffer_cache.h"
 
 #include <cstdlib>
 #include <limits>

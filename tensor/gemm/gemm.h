@@ -1,0 +1,113 @@
+// Matrix products C = A·B + beta C on strided matrices, for tensor/linalg.cpp:
+// the route table that picks a kernel and a thread split for each product, and
+// its entry points. The kernels behind the routes are declared in
+// tensor/gemm/kernels.h (thin.cpp, avx512.cpp, blis.cpp). Users multiply with
+// matmul and linear (tensor/linalg.h); nothing here is meant for them.
+//
+// NOTE [ GEMM routes ]
+// A product C [m, n] = A [m, k] · B [k, n] + beta C of work = m n k
+// multiply-adds, allowed t threads, takes the first route whose condition holds
+// (pick_route in gemm.cpp):
+//
+//   route   condition                                     threads
+//   thin-n  work <= kThinWork, k >= 1, n <= kThin         one
+//   thin-k  work <= kThinWork, k >= 1, k <= kThin,        one
+//           C's rows contiguous
+//   own     f32, AVX-512F CPU, k >= 1, n > kThin,         from kSmallGemm on, min(t, blocks) parts:
+//           work <= kOwnMaxWork, C's rows contiguous      two parts by the kernel's two blocks of k
+//                                                         when k is the largest dim, else column
+//                                                         ranges (n >= m) or row ranges
+//   panels  t >= 2, kSmallGemm <= work <= kMidGemm,       min(t, m / 32) row panels of whole
+//           m >= 64                                       32-row panels, each on one thread and
+//                                                         routed again as a product of its own
+//   blis    everything else (f64, large products,         BLIS's t threads; one below kSmallGemm
+//           CPUs without AVX-512F, k = 0)
+//
+// Two independent products (linear's two gradients, linalg.cpp) run side by
+// side when side_by_side_pays: the first on t/2 threads, the second on the
+// rest, with the parts of both running at once; on two threads each product
+// runs on one. A batch of products below kSmallGemm (matmul of many small
+// matrices) is split across threads, each product on one (linalg.cpp).
+//
+// Every split computes each element of C as the whole product on one thread
+// would, bit for bit: a part covers whole rows or columns of C, and the k
+// split is the kernel's own order of operations. The only exception: a panel
+// is routed again, so a thin product of more than kThinWork multiply-adds runs
+// as thin panels on several threads but on BLIS on one.
+#pragma once
+
+#include <cstdint>
+
+namespace nabla::gemm {
+
+/// Products with at most this many output columns (thin n) or inner dims
+/// (thin k) run on nabla's own loops, which keep a row of C in vector lanes:
+/// too thin for BLIS's 32 x 12 register blocks (see NOTE [ Thin products ] in
+/// tensor/gemm/thin.cpp). The output layer of a 10-class classifier is thin.
+inline constexpr std::int64_t kThin = 16;
+
+/// Thin products up to this many multiply-adds run on one thread on the thin
+/// loops; larger ones go to BLIS, which can use threads.
+inline constexpr std::int64_t kThinWork = std::int64_t{1} << 22;
+
+/// f32 products up to this many multiply-adds run on nabla's own AVX-512
+/// kernel when the CPU has it (NOTE [ Own f32 kernel ] in
+/// tensor/gemm/avx512.cpp): the layers of a small network. Larger ones go to
+/// BLIS, whose cache blocking and packing pay off there.
+inline constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
+
+/// Below this many multiply-adds a product runs on one thread: a 64^3 product
+/// takes a few microseconds, about the cost of waking a second thread.
+inline constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
+
+/// Up to this many multiply-adds a product is mid-sized: BLIS's own threads
+/// gain little there over one (a 128 x 256 x 128 product: 62 us on two against
+/// 70 on one), while independent parts on one thread each do better (51 us for
+/// two row panels, and two such products side by side keep two threads busy).
+/// Above it BLIS's own threading does better.
+inline constexpr std::int64_t kMidGemm = std::int64_t{1} << 23;
+
+/// A rows x cols matrix at `data` with row stride rs and column stride cs (in
+/// elements): a GEMM operand or result.
+template <class T>
+struct Mat {
+  T* data;
+  std::int64_t rows, cols, rs, cs;
+};
+
+/// C = A·B + beta C; beta == 0 never reads C. C's columns are contiguous
+/// (c.cs == 1) or C is one column.
+template <class T>
+struct Product {
+  Mat<const T> a, b;
+  T beta;
+  Mat<T> c;
+};
+
+/// Computes p on up to `threads` (>= 1) threads, by the route table of
+/// NOTE [ GEMM routes ]. The strides of a and b must be ones BLIS accepts
+/// (blis_strides). Throws nabla::Error when a scratch buffer cannot be
+/// allocated. Defined for float and double.
+template <class T>
+void multiply(const Product<T>& p, int threads);
+
+/// Returns whether two independent products of `work` multiply-adds each run
+/// side by side on `threads` threads (mid-sized products, two or more threads)
+/// rather than one after the other.
+inline bool side_by_side_pays(std::int64_t work, int threads) {
+  return threads >= 2 && work >= kSmallGemm && work <= kMidGemm;
+}
+
+/// Computes p and q side by side on `threads` (>= 2) threads: p on threads / 2
+/// of them, q on the rest. Same requirements and results as multiply(p, ...)
+/// followed by multiply(q, ...).
+template <class T>
+void multiply_side_by_side(const Product<T>& p, const Product<T>& q, int threads);
+
+/// Fixes the strides of a rows x cols operand's size-1 dims and returns whether
+/// BLIS then takes its layout without a copy (NOTE [ Strides handed to BLIS ]
+/// in tensor/gemm/blis.cpp); when it returns false the operand must be copied
+/// with contiguous() first.
+bool blis_strides(std::int64_t rows, std::int64_t cols, std::int64_t& rs, std::int64_t& cs);
+
+}  // namespace nabla::gemm
