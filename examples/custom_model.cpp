@@ -12,6 +12,7 @@ using namespace nabla;
 
 // Parameters and submodules are registered by name, so named_parameters()
 // reports "input.weight", "block.body.0.weight", ... and state_dict() saves them.
+// register_module returns a handle (nn::Submodule) that calls the module.
 class ResidualClassifier : public nn::Module {
  public:
   ResidualClassifier(std::int64_t in, std::int64_t width, std::int64_t classes)
@@ -27,11 +28,11 @@ class ResidualClassifier : public nn::Module {
                 nn::ResidualOptions{.activation = nn::Activation::relu}))),
         output(register_module("output", std::make_shared<nn::Linear>(width, classes))) {}
 
-  Variable forward(const Variable& x) override { return (*output)((*block)((*input)(x))); }
+  Variable forward(const Variable& x) override { return output(block(input(x))); }
 
-  std::shared_ptr<nn::Linear> input;
-  std::shared_ptr<nn::Residual> block;
-  std::shared_ptr<nn::Linear> output;
+  nn::Submodule<nn::Linear> input;
+  nn::Submodule<nn::Residual> block;
+  nn::Submodule<nn::Linear> output;
 };
 
 double accuracy(nn::Module& model, const data::Dataset& data) {
