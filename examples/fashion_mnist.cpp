@@ -63,7 +63,7 @@ nn::Sequential make_model(const std::vector<std::int64_t>& hidden,
   std::int64_t in = 784;
   for (std::size_t i = 0; i < hidden.size(); ++i) {
     model.add(
-        nn::Linear(in, hidden[i], {.bias = false, .kernel_initializer = nn::init::he_normal()}));
+        nn::Linear(in, hidden[i], {.bias = false, .weight_initializer = nn::init::he_normal()}));
     model.add(nn::BatchNorm1d(hidden[i]));
     model.add(nn::ReLU());
     model.add(nn::Dropout({.p = dropout, .seed = seed + i}));

@@ -41,7 +41,7 @@ int main() {
 
   nn::Sequential model(
       nn::Linear(2, 32, {.activation = nn::Activation::tanh}),
-      nn::Linear(32, 32, {.activation = nn::Activation::tanh, .kernel_regularizer = nn::l2(1e-5)}),
+      nn::Linear(32, 32, {.activation = nn::Activation::tanh, .weight_regularizer = nn::l2(1e-5)}),
       nn::Linear(32, 2));
   std::cout << model << "\n" << nn::summary(model, {2});
 
