@@ -58,4 +58,6 @@ int main() {
       std::printf("step %4d  lr %.4f  loss %.4f  accuracy %.3f\n", step, opt.lr(),
                   loss.item<double>(), accuracy(model, x, labels));
   }
+  // The spirals are learned perfectly well before the last step; far less means a bug.
+  return accuracy(model, x, labels) >= 0.9 ? 0 : 1;
 }
