@@ -2,7 +2,7 @@
 // The umbrella header: it includes each layer's public headers and nothing else.
 #pragma once
 
-#include "autograd/ops.h"
+#include "autograd/autograd.h"
 #include "data/data.h"
 #include "nn/nn.h"
 #include "optim/optim.h"

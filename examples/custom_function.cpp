@@ -57,10 +57,9 @@ int main() {
   autograd::GradcheckOptions options;
   options.names = {"x"};
 
-  std::cout << "Swish, beta = 1.5:\n"
-            << autograd::gradcheck(
-                   [](const std::vector<Variable>& v) { return Swish::apply(v[0], 1.5); }, {x},
-                   options);
+  const autograd::GradcheckResult right = autograd::gradcheck(
+      [](const std::vector<Variable>& v) { return Swish::apply(v[0], 1.5); }, {x}, options);
+  std::cout << "Swish, beta = 1.5:\n" << right;
 
   // The slip goes unnoticed at beta = 1, where the forgotten factor is 1 ...
   std::cout << "\nSwishForgotBeta, beta = 1:\n"
@@ -80,5 +79,5 @@ int main() {
   Variable loss = sum(Swish::apply(w, 1.5));
   loss.backward();
   std::cout << "\nd sum(swish(x))/dx =\n" << w.grad() << "\n\n" << autograd::to_dot(loss);
-  return wrong.ok ? 1 : 0;  // the wrong version must fail
+  return right.ok && !wrong.ok ? 0 : 1;  // the right version must pass, the wrong one fail
 }

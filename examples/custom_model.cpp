@@ -12,6 +12,7 @@ using namespace nabla;
 
 // Parameters and submodules are registered by name, so named_parameters()
 // reports "input.weight", "block.body.0.weight", ... and state_dict() saves them.
+// register_module returns a handle (nn::Submodule) that calls the module.
 class ResidualClassifier : public nn::Module {
  public:
   ResidualClassifier(std::int64_t in, std::int64_t width, std::int64_t classes)
@@ -27,11 +28,11 @@ class ResidualClassifier : public nn::Module {
                 nn::ResidualOptions{.activation = nn::Activation::relu}))),
         output(register_module("output", std::make_shared<nn::Linear>(width, classes))) {}
 
-  Variable forward(const Variable& x) override { return (*output)((*block)((*input)(x))); }
+  Variable forward(const Variable& x) override { return output(block(input(x))); }
 
-  std::shared_ptr<nn::Linear> input;
-  std::shared_ptr<nn::Residual> block;
-  std::shared_ptr<nn::Linear> output;
+  nn::Submodule<nn::Linear> input;
+  nn::Submodule<nn::Residual> block;
+  nn::Submodule<nn::Linear> output;
 };
 
 double accuracy(nn::Module& model, const data::Dataset& data) {
@@ -64,7 +65,8 @@ int main() {
       std::printf("hand-written loop, epoch %2d: loss %.4f\n", epoch + 1,
                   loss_sum / static_cast<double>(train_set.size()));
   }
-  std::printf("hand-written loop: test accuracy %.3f\n\n", accuracy(by_hand, test_set));
+  const double by_hand_accuracy = accuracy(by_hand, test_set);
+  std::printf("hand-written loop: test accuracy %.3f\n\n", by_hand_accuracy);
 
   // 2. The same model and optimizer trained by fit.
   ResidualClassifier with_fit(2, 16, 2);
@@ -78,5 +80,6 @@ int main() {
                                              .verbose = 2});
   std::printf("fit: %lld epochs, final val_accuracy %.3f\n", static_cast<long long>(history.size()),
               history["val_accuracy"].back());
-  return 0;
+  // Both reach about 0.98 on the moons; far less means a bug.
+  return by_hand_accuracy >= 0.9 && history["val_accuracy"].back() >= 0.9 ? 0 : 1;
 }

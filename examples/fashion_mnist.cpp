@@ -10,6 +10,7 @@
 //
 //   fashion_mnist --epochs 30 --batch-size 128 --hidden 512,256 --lr 1e-3
 //                 --dropout 0.2 --seed 1 --threads 2 --out runs/fashion_mnist
+//                 --min-accuracy 0 --spiral-epochs 300
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +40,8 @@ struct Settings {
   std::string out = "runs/fashion_mnist";
   std::int64_t patience = 5;
   std::string monitor = "val_accuracy";
+  std::int64_t spiral_epochs = 300;
+  double min_accuracy = 0.0;
 };
 
 std::vector<std::int64_t> parse_sizes(const std::string& text) {
@@ -63,7 +66,7 @@ nn::Sequential make_model(const std::vector<std::int64_t>& hidden,
   std::int64_t in = 784;
   for (std::size_t i = 0; i < hidden.size(); ++i) {
     model.add(
-        nn::Linear(in, hidden[i], {.bias = false, .kernel_initializer = nn::init::he_normal()}));
+        nn::Linear(in, hidden[i], {.bias = false, .weight_initializer = nn::init::he_normal()}));
     model.add(nn::BatchNorm1d(hidden[i]));
     model.add(nn::ReLU());
     model.add(nn::Dropout({.p = dropout, .seed = seed + i}));
@@ -90,7 +93,11 @@ int main(int argc, char** argv) {
       "monitor", po::value(&s.monitor)->default_value(s.monitor),
       "what early stopping and the checkpoint watch (val_accuracy, val_loss)")(
       "data", po::value(&s.data_dir)->default_value(s.data_dir), "Fashion-MNIST directory")(
-      "out", po::value(&s.out)->default_value(s.out), "output directory");
+      "out", po::value(&s.out)->default_value(s.out), "output directory")(
+      "spiral-epochs", po::value(&s.spiral_epochs)->default_value(s.spiral_epochs),
+      "epochs of the two-spiral task trained when Fashion-MNIST is not installed")(
+      "min-accuracy", po::value(&s.min_accuracy)->default_value(s.min_accuracy),
+      "exit with 1 when the test (or held-out) accuracy is lower");
   std::vector<std::int64_t> hidden;
   try {
     po::variables_map vm;
@@ -117,7 +124,7 @@ int main(int argc, char** argv) {
           << "Fashion-MNIST is not installed in " << s.data_dir
           << " (Debian package dataset-fashion-mnist: apt-get install dataset-fashion-mnist).\n"
           << "Training the two-spiral example instead.\n\n";
-      return run_spiral_task(out, s.seed);
+      return run_spiral_task(out, s.seed, s.spiral_epochs, s.min_accuracy);
     }
 
     const auto start = std::chrono::steady_clock::now();
@@ -176,6 +183,11 @@ int main(int argc, char** argv) {
     std::cout << "Wrote " << (out / "model.safetensors").string() << ", best.safetensors, "
               << "history.csv, history.png, confusion_matrix.png and first_layer.png in "
               << out.string() << "\n";
+    if (test.at("accuracy") < s.min_accuracy) {
+      std::printf("test accuracy %.4f is below the expected %.4f\n", test.at("accuracy"),
+                  s.min_accuracy);
+      return 1;
+    }
   } catch (const std::exception& e) {
     // e.g. --lr -1 (nabla::Error naming the option and the value) or an
     // output directory that cannot be created

@@ -41,7 +41,7 @@ int main() {
 
   nn::Sequential model(
       nn::Linear(2, 32, {.activation = nn::Activation::tanh}),
-      nn::Linear(32, 32, {.activation = nn::Activation::tanh, .kernel_regularizer = nn::l2(1e-5)}),
+      nn::Linear(32, 32, {.activation = nn::Activation::tanh, .weight_regularizer = nn::l2(1e-5)}),
       nn::Linear(32, 2));
   std::cout << model << "\n" << nn::summary(model, {2});
 
@@ -58,4 +58,6 @@ int main() {
       std::printf("step %4d  lr %.4f  loss %.4f  accuracy %.3f\n", step, opt.lr(),
                   loss.item<double>(), accuracy(model, x, labels));
   }
+  // The spirals are learned perfectly well before the last step; far less means a bug.
+  return accuracy(model, x, labels) >= 0.9 ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 // 2. An MLP fits a cubic whose training targets contain outliers, once with
 //    each loss: MSE (pulled by the outliers), MAE and Huber (robust to them),
 //    compared on clean test points with least-squares lines and cubics.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -85,8 +86,13 @@ int main() {
   std::printf("\n  %-14s", "fit (SGD, MSE)");
   for (float v : w_fit) std::printf(" %8.4f", v);
   std::printf(" %8.4f\n", linear.bias.value().to_vector<float>()[0]);
-  std::printf("  test MSE: fit %.4f (noise variance 0.25)\n\n",
-              train::evaluate(linear, nn::MSELoss{}, test_lin.data).at("loss"));
+  const double linear_mse = train::evaluate(linear, nn::MSELoss{}, test_lin.data).at("loss");
+  std::printf("  test MSE: fit %.4f (noise variance 0.25)\n\n", linear_mse);
+  // fit must land near the least-squares solution, and its test error near the noise.
+  double max_gap = std::abs(linear.bias.value().to_vector<float>()[0] - theta.back());
+  for (std::size_t i = 0; i < w_fit.size(); ++i)
+    max_gap = std::max(max_gap, std::abs(w_fit[i] - theta[i]));
+  bool ok = max_gap < 0.1 && linear_mse < 0.35;
 
   // 2. A cubic y = 0.5 − x + 2x³ + 0.1 ε on [−1.5, 1.5]; every 10th training
   //    target is an outlier (+4).
@@ -105,6 +111,7 @@ int main() {
       {"MLP, MSE loss", nn::MSELoss{}},
       {"MLP, MAE loss", nn::L1Loss{}},
       {"MLP, Huber loss", nn::HuberLoss{}}};
+  std::vector<double> mlp_mse;
   for (const auto& [name, loss] : losses) {
     manual_seed(11);
     nn::Sequential mlp(nn::Linear(1, 32, {.activation = nn::Activation::tanh}),
@@ -112,8 +119,11 @@ int main() {
     optim::Adam adam(mlp.named_parameters(), {.lr = 0.01});
     train::fit(mlp, loss, adam, train_set,
                {.epochs = 300, .batch_size = 32, .seed = 1, .verbose = 0});
-    std::printf("  %-22s %.4f\n", name, train::evaluate(mlp, nn::MSELoss{}, test_set).at("loss"));
+    mlp_mse.push_back(train::evaluate(mlp, nn::MSELoss{}, test_set).at("loss"));
+    std::printf("  %-22s %.4f\n", name, mlp_mse.back());
   }
+  // The robust losses must beat MSE, which the outliers pull away (by far, here).
+  ok = ok && mlp_mse[1] < mlp_mse[0] && mlp_mse[2] < mlp_mse[0];
   const auto ls_mse = [&](int degree) {
     std::vector<std::vector<double>> a;
     for (const auto& row : rows(train_set.inputs())) {
@@ -135,5 +145,5 @@ int main() {
   };
   std::printf("  %-22s %.4f\n", "least-squares line", ls_mse(1));
   std::printf("  %-22s %.4f\n", "least-squares cubic", ls_mse(3));
-  return 0;
+  return ok ? 0 : 1;
 }

@@ -66,10 +66,12 @@ int main() {
       {"b", b, do_dn, "1 - o^2"},
   };
   std::cout << "\ngradient   autograd    by hand     formula\n";
+  bool agree = true;
   for (const Row& row : rows) {
     std::cout << "do/d" << std::left << std::setw(6) << row.name << std::right << std::setw(9)
               << row.v.grad().item<double>() << std::setw(12) << row.by_hand << "     "
               << row.formula << "\n";
+    agree = agree && std::abs(row.v.grad().item<double>() - row.by_hand) < 1e-12;
   }
 
   // The graph as Graphviz DOT: boxes are ops, blue ellipses the leaves.
@@ -82,5 +84,5 @@ int main() {
     std::cout << " (install Graphviz to render it: dot -Tpng runs/scalar_backprop.dot -o "
                  "runs/scalar_backprop.png)\n";
   }
-  return 0;
+  return agree ? 0 : 1;
 }

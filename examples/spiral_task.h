@@ -10,10 +10,14 @@
 
 #include "nabla.h"
 
-/// Trains a 2-32-32-2 tanh MLP on two noisy spirals, prints the accuracy on
-/// training and held-out points and writes the decision boundary to
-/// out/spiral_boundary.png. Returns 0 on success (a process exit code).
-inline int run_spiral_task(const std::filesystem::path& out, std::uint64_t seed) {
+/// Trains a 2-32-32-2 tanh MLP on two noisy spirals for `epochs` epochs, prints
+/// the accuracy on training and held-out points and writes the decision
+/// boundary to out/spiral_boundary.png. Returns 0 on success, 1 when the
+/// held-out accuracy is below `min_accuracy` (a process exit code).
+inline int run_spiral_task(const std::filesystem::path& out,
+                           std::uint64_t seed,
+                           std::int64_t epochs = 300,
+                           double min_accuracy = 0.0) {
   using namespace nabla;
   manual_seed(seed);
   const data::Dataset train_set =
@@ -26,7 +30,7 @@ inline int run_spiral_task(const std::filesystem::path& out, std::uint64_t seed)
   std::cout << model << "\n";
   optim::Adam adam(model.named_parameters(), {.lr = 0.02});
   const train::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
-                                            {.epochs = 300,
+                                            {.epochs = epochs,
                                              .batch_size = 64,
                                              .seed = seed,
                                              .validation_data = &test_set,
@@ -43,5 +47,10 @@ inline int run_spiral_task(const std::filesystem::path& out, std::uint64_t seed)
   train::plot_decision_boundary(model, train_set, out / "spiral_boundary.png");
   train::plot_history(history, out / "spiral_history.png");
   std::cout << "Wrote " << (out / "spiral_boundary.png").string() << " and spiral_history.png\n";
+  if (test_logs.at("accuracy") < min_accuracy) {
+    std::printf("held-out accuracy %.3f is below the expected %.3f\n", test_logs.at("accuracy"),
+                min_accuracy);
+    return 1;
+  }
   return 0;
 }

@@ -33,5 +33,7 @@ int main() {
   // Reductions with keepdim and argmax.
   std::cout << "mean over the batch = " << mean(x, {0}) << '\n';
   std::cout << "argmax per row = " << argmax(logits, 1) << '\n';
-  return 0;
+
+  // Exit non-zero if softmax's rows do not sum to one.
+  return amax(abs(sum(p, {1}) - 1.0)).item<double>() < 1e-6 ? 0 : 1;
 }

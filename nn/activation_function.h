@@ -1,6 +1,6 @@
 // The activation functions a layer can apply to its output, by name, as in
 // Keras's Dense(10, activation="relu"). The modules (nn::ReLU, ...) live in
-// activation.h; this header is what Linear's options and init's gains need.
+// activation_modules.h; this header is what Linear's options and init's gains need.
 #pragma once
 
 #include <iosfwd>

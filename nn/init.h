@@ -1,7 +1,7 @@
 // Parameter initializers (nn::init): in-place functions that fill a Tensor
 // with constants or random values whose scale follows the layer's fans, and
 // factories returning the same as an Initializer for a layer's options
-// (Linear(784, 10, {.kernel_initializer = init::he_normal()})).
+// (Linear(784, 10, {.weight_initializer = init::he_normal()})).
 //
 // NOTE [ Fans ] A Dense weight in nabla has shape [in_features, out_features]
 // (y = x·W + b), the transpose of PyTorch's [out, in]. So for a 2-D tensor

@@ -36,7 +36,7 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
   NABLA_CHECK(is_floating(options.dtype), "Linear", "dtype must be floating (f32 or f64), got ",
               options.dtype);
   for (const auto& [which, regularizer] :
-       {std::pair{"kernel_regularizer", options.kernel_regularizer},
+       {std::pair{"weight_regularizer", options.weight_regularizer},
         std::pair{"bias_regularizer", options.bias_regularizer},
         std::pair{"activity_regularizer", options.activity_regularizer}})
     NABLA_CHECK(regularizer.l1 >= 0.0 && regularizer.l2 >= 0.0, "Linear", which,
@@ -44,12 +44,12 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
   NABLA_CHECK(options.bias || !options.bias_regularizer.active(), "Linear", "bias_regularizer ",
               options.bias_regularizer, " given but bias = false");
   weight = register_parameter(
-      "weight", initialized(options.kernel_initializer, {in_features, out_features}, options.dtype,
-                            "kernel_initializer"));
+      "weight", initialized(options.weight_initializer, {in_features, out_features}, options.dtype,
+                            "weight_initializer"));
   if (options.bias)
     bias = register_parameter("bias", initialized(options.bias_initializer, {out_features},
                                                   options.dtype, "bias_initializer"));
-  if (options.kernel_regularizer.active()) set_regularizer("weight", options.kernel_regularizer);
+  if (options.weight_regularizer.active()) set_regularizer("weight", options.weight_regularizer);
   if (options.bias_regularizer.active()) set_regularizer("bias", options.bias_regularizer);
   if (options.activity_regularizer.active()) set_activity_regularizer(options.activity_regularizer);
 }

@@ -12,21 +12,22 @@
 
 namespace nabla::nn {
 
-/// Options of Linear, with Keras's Dense defaults: a Glorot-uniform kernel
-/// and a zero bias. For a ReLU layer `.kernel_initializer = init::he_normal()`
+/// Options of Linear, with Keras's Dense defaults: a Glorot-uniform weight
+/// and a zero bias. For a ReLU layer `.weight_initializer = init::he_normal()`
 /// is the usual choice. (PyTorch's nn.Linear draws both from
-/// U(−1/√in, 1/√in) instead.)
+/// U(−1/√in, 1/√in) instead.) An option that acts on a parameter is named
+/// after the parameter as registered: weight_*, bias_*.
 struct LinearOptions {
   /// Whether the layer adds a bias b (registered as "bias").
   bool bias = true;
   /// σ applied to x·W + b (Activation::linear: none).
   Activation activation = Activation::linear;
   /// Fills W [in, out] at construction (fans: fan_in = in, fan_out = out).
-  init::Initializer kernel_initializer = init::glorot_uniform();
+  init::Initializer weight_initializer = init::glorot_uniform();
   /// Fills b [out] at construction.
   init::Initializer bias_initializer = init::zeros();
   /// Penalty on W added to regularization_loss().
-  Regularizer kernel_regularizer = {};
+  Regularizer weight_regularizer = {};
   /// Penalty on b added to regularization_loss() (needs bias = true).
   Regularizer bias_regularizer = {};
   /// Penalty on the output y, divided by the batch size (Keras's activity_regularizer).
@@ -40,7 +41,7 @@ struct LinearOptions {
 /// [in_features, out_features] and b [out_features].
 ///
 ///   nn::Linear hidden(784, 500, {.activation = nn::Activation::relu,
-///                                .kernel_initializer = nn::init::he_normal()});
+///                                .weight_initializer = nn::init::he_normal()});
 ///   Variable h = hidden(x);  // [N, 784] -> [N, 500]
 class Linear : public Module {
  public:

@@ -17,6 +17,7 @@
 
 #include "autograd/variable.h"
 #include "nn/regularizer.h"
+#include "nn/submodule.h"
 #include "tensor/state_dict.h"
 
 namespace nabla::nn {
@@ -60,11 +61,19 @@ class Module {
   /// gradient) so that the member and the registry share one state, as for
   /// parameters: to(dtype) and load_state_dict() are seen through both.
   Variable register_buffer(std::string name, Tensor value);
-  /// Registers a submodule; its names appear under "name.".
+  /// Registers a submodule; its names appear under "name.". Returns a handle
+  /// that shares it (nn/submodule.h): keep it as a member, call it as
+  /// child(x), reach its members as child->weight. Throws nabla::Error for a
+  /// null module, the module itself or a taken name.
   template <class M>
-  std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
+  Submodule<M> register_module(std::string name, std::shared_ptr<M> module) {
     add_child(std::move(name), module);
-    return module;
+    return Submodule<M>(std::move(module));
+  }
+  /// Registers the module behind a handle (shared, not copied).
+  template <class M>
+  Submodule<M> register_module(std::string name, const Submodule<M>& module) {
+    return register_module(std::move(name), module.ptr());
   }
 
   /// Registers a hook run after every call of this module; returns its id.

@@ -2,8 +2,8 @@
 // initializers and regularizers. Include this (or nabla.h).
 #pragma once
 
-#include "nn/activation.h"
 #include "nn/activation_function.h"
+#include "nn/activation_modules.h"
 #include "nn/batch_norm.h"
 #include "nn/dropout.h"
 #include "nn/flatten.h"

@@ -1,7 +1,8 @@
 // Weight and activity penalties, as Keras's regularizers: a layer given a
-// kernel_regularizer adds λ₁ Σ|w| + λ₂ Σ w² to the loss, one given an
-// activity_regularizer adds the same penalty of its output. Module collects
-// them (Module::regularization_loss), the training loop adds that to the loss.
+// weight_regularizer (Keras's kernel_regularizer) adds λ₁ Σ|w| + λ₂ Σ w² to
+// the loss, one given an activity_regularizer adds the same penalty of its
+// output. Module collects them (Module::regularization_loss), the training
+// loop adds that to the loss.
 #pragma once
 
 #include <iosfwd>

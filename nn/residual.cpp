@@ -15,8 +15,8 @@ Residual::Residual(std::shared_ptr<Module> body, ResidualOptions options)
 }
 
 Variable Residual::forward(const Variable& x) {
-  Variable fx = (*body)(x);
-  if (projection == nullptr) {
+  Variable fx = body(x);
+  if (!projection) {
     // Broadcasting would hide a wrong block shape, so the sum needs equal shapes.
     NABLA_CHECK(fx.shape() == x.shape(), "Residual", "the body's output ", fx.shape(),
                 " differs in shape from the input ", x.shape(),
@@ -24,7 +24,7 @@ Variable Residual::forward(const Variable& x) {
                 fx.shape());
     return activate(activation_, x + fx);
   }
-  Variable sx = (*projection)(x);
+  Variable sx = projection(x);
   NABLA_CHECK(fx.shape() == sx.shape(), "Residual", "the body's output ", fx.shape(),
               " differs in shape from the projection's ", sx.shape());
   return activate(activation_, sx + fx);

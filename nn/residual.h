@@ -55,9 +55,9 @@ class Residual : public Module {
   Activation activation() const { return activation_; }
 
   /// f.
-  std::shared_ptr<Module> body;
+  Submodule<Module> body;
   /// s, or null for the identity shortcut.
-  std::shared_ptr<Module> projection;
+  Submodule<Module> projection;
 
  private:
   Activation activation_;

@@ -4,11 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <concepts>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "autograd/variable.h"
 #include "tensor/error.h"
+#include "tensor/factory.h"
 #include "tensor/parallel.h"
 #include "tensor/tensor.h"
 
@@ -33,6 +37,45 @@ inline void expect_error(const std::function<void()>& f, const char* part) {
 /// All elements of `t` as doubles, in row-major order.
 inline std::vector<double> values(const Tensor& t) {
   return t.to_vector<double>();
+}
+
+/// Expects `got` to have the size of `expected` and each element within `tol`
+/// of it, naming the first elements that are not.
+inline void expect_all_near(const std::vector<double>& got,
+                            const std::vector<double>& expected,
+                            double tol = 1e-12) {
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], expected[i], tol) << "element " << i;
+}
+
+/// An f64 leaf that requires grad, from row-major values; `name` (if any)
+/// shows in traces and graph exports.
+inline Variable leaf(const std::vector<double>& v,
+                     const Shape& shape,
+                     const std::string& name = "") {
+  Variable x(from_vector(v, shape), /*requires_grad=*/true);
+  if (!name.empty()) x.set_name(name);
+  return x;
+}
+
+/// Backpropagates from y — y itself when it has one element, otherwise
+/// grad_out = ones, i.e. from sum(y) — and returns x's gradient.
+inline std::vector<double> grad_of(const Variable& x, const Variable& y) {
+  if (y.numel() == 1) {
+    y.backward();
+  } else {
+    y.backward(ones(y.shape(), y.dtype()));
+  }
+  return values(x.grad());
+}
+
+/// The gradient of f at `at` (a scalar function of one Variable), by one
+/// backward of f(x) from a fresh leaf x holding a copy of `at`.
+template <std::invocable<const Variable&> F>
+std::vector<double> grad_of(F f, const Tensor& at) {
+  Variable x(at.clone(), /*requires_grad=*/true);
+  return grad_of(x, f(x));
 }
 
 /// Restores the kernel thread count when a test that changes it ends.

@@ -9,16 +9,22 @@
 #include <numbers>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
 namespace {
 
+using testing::expect_all_near;
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::f64;
+using testing::leaf;
 using testing::random;
 using testing::transposed;
 using testing::values;
@@ -36,21 +42,9 @@ Tensor positive(const Shape& shape, std::uint64_t seed) {
   return rand(shape, gen, DType::f64) * 1.5 + 0.5;
 }
 
-Variable leaf(const std::vector<double>& v, const Shape& shape) {
-  return Variable(f64(v, shape), true);
-}
-
 // Backpropagates ones from y (any shape).
 void backward_ones(const Variable& y) {
   y.backward(ones(y.shape(), y.dtype()));
-}
-
-void expect_all_near(const std::vector<double>& actual,
-                     const std::vector<double>& expected,
-                     double tol = 1e-12) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i)
-    EXPECT_NEAR(actual[i], expected[i], tol) << "element " << i;
 }
 
 // ---- add / sub ---------------------------------------------------------------

@@ -6,18 +6,18 @@
 #include <cmath>
 #include <sstream>
 
-#include "nabla.h"
+#include "autograd/elementwise.h"
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
 namespace {
 
 using testing::expect_error;
+using testing::leaf;
 using testing::values;
-
-Variable leaf(std::vector<double> v, Shape shape) {
-  return Variable(from_vector(v, shape), true);
-}
 
 TEST(Engine, ProductRuleOnScalars) {
   // y = a * b + a  ->  dy/da = b + 1 = 4, dy/db = a = 2

@@ -8,8 +8,15 @@
 #include <limits>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/function.h"
+#include "autograd/grad_mode.h"
+#include "autograd/gradcheck.h"
+#include "autograd/graph_export.h"
+#include "autograd/node.h"
+#include "autograd/trace.h"
 #include "cube_function.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
@@ -19,13 +26,8 @@ using testing::Cube;
 
 using autograd::FunctionContext;
 using testing::expect_error;
+using testing::leaf;
 using testing::values;
-
-Variable leaf(std::vector<double> v, Shape shape, const std::string& name = "") {
-  Variable x(from_vector(v, shape), true);
-  if (!name.empty()) x.set_name(name);
-  return x;
-}
 
 // y = alpha * a * b with a scalar argument kept in the context;
 // dy/da = alpha b, dy/db = alpha a (in the output's broadcast shape).

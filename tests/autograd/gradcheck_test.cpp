@@ -8,9 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/function.h"
+#include "autograd/gradcheck.h"
 #include "autograd/gradcheck_gtest.h"
+#include "autograd/node.h"
+#include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "cube_function.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {

@@ -12,8 +12,11 @@
 #include <optional>
 #include <string>
 
-#include "nabla.h"
+#include "autograd/elementwise.h"
+#include "autograd/graph_export.h"
+#include "autograd/linalg.h"
 #include "temp_dir.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
@@ -24,14 +27,9 @@ using autograd::render_dot;
 using autograd::to_dot;
 using autograd::write_dot;
 using testing::expect_error;
+using testing::leaf;
 
 namespace fs = std::filesystem;
-
-Variable leaf(std::vector<double> v, Shape shape, const std::string& name = "") {
-  Variable x(from_vector(v, shape), true);
-  if (!name.empty()) x.set_name(name);
-  return x;
-}
 
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;

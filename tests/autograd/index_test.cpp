@@ -3,8 +3,10 @@
 // masks; hand-derived gradients; and errors.
 #include <gtest/gtest.h>
 
+#include "autograd/index.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {

@@ -3,8 +3,11 @@
 // and without bias, batched input), plus gradients derived by hand.
 #include <gtest/gtest.h>
 
+#include "autograd/linalg.h"
+#include "autograd/node.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "autograd/nn_ops.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {

@@ -14,8 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/index.h"
+#include "autograd/op_list.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 #ifndef NABLA_SOURCE_DIR

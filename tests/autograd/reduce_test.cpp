@@ -7,44 +7,28 @@
 #include <limits>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/node.h"
+#include "autograd/reduce.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
 namespace {
 
+using testing::expect_all_near;
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::f64;
+using testing::grad_of;
+using testing::leaf;
 using testing::random;
 using testing::transposed;
 using testing::values;
 using Vars = std::vector<Variable>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Runs backward from sum(y) (or y itself when it has one element) and returns x's gradient.
-std::vector<double> grad_of(const Variable& x, const Variable& y) {
-  if (y.numel() == 1) {
-    y.backward();
-  } else {
-    y.backward(ones(y.shape(), y.dtype()));
-  }
-  return values(x.grad());
-}
-
-Variable leaf(const std::vector<double>& v, const Shape& shape) {
-  return Variable(f64(v, shape), true);
-}
-
-void expect_all_near(const std::vector<double>& actual,
-                     const std::vector<double>& expected,
-                     double tol = 1e-12) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i)
-    EXPECT_NEAR(actual[i], expected[i], tol) << "element " << i;
-}
 
 // ---- sum ---------------------------------------------------------------------
 

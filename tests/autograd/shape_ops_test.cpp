@@ -7,8 +7,13 @@
 #include <type_traits>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+#include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "gradcheck_case.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {
@@ -17,20 +22,12 @@ namespace {
 using testing::expect_error;
 using testing::expect_gradcheck;
 using testing::f64;
+using testing::grad_of;
+using testing::leaf;
 using testing::random;
 using testing::transposed;
 using testing::values;
 using Vars = std::vector<Variable>;
-
-Variable leaf(const std::vector<double>& v, const Shape& shape) {
-  return Variable(f64(v, shape), true);
-}
-
-// Backpropagates grad_out = 1 from y and returns x's gradient.
-std::vector<double> grad_of(const Variable& x, const Variable& y) {
-  y.backward(ones(y.shape(), y.dtype()));
-  return values(x.grad());
-}
 
 // ---- reshape, view, flatten, squeeze, unsqueeze ------------------------------
 

@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "autograd/elementwise.h"
+#include "autograd/node.h"
+#include "autograd/trace.h"
 #include "autograd/trace_detail.h"
-#include "nabla.h"
+#include "tensor/ops.h"
 #include "test_util.h"
 
 namespace nabla {

@@ -15,16 +15,9 @@ namespace nabla::nn {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::expect_all_near;
 using testing::expect_error;
 using testing::values;
-
-void expect_all_near(const std::vector<double>& got,
-                     const std::vector<double>& expected,
-                     double tol) {
-  ASSERT_EQ(got.size(), expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i)
-    EXPECT_NEAR(got[i], expected[i], tol) << "element " << i;
-}
 
 TEST(LayerNorm, RegistersWeightAndBiasOfTheNormalizedShape) {
   LayerNorm ln({2, 3});

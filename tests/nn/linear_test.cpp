@@ -114,7 +114,7 @@ TEST(Linear, GradcheckWithActivationAndNoBias) {
 
 TEST(Linear, UsesTheInitializers) {
   Linear constant(3, 2,
-                  {.kernel_initializer = init::constant(0.5),
+                  {.weight_initializer = init::constant(0.5),
                    .bias_initializer = init::ones(),
                    .dtype = DType::f64});
   EXPECT_EQ(constant.weight.dtype(), DType::f64);
@@ -137,17 +137,17 @@ TEST(Linear, UsesTheInitializers) {
   // A seeded initializer makes two layers identical.
   Generator g1(9), g2(9);
   Linear a(4, 3,
-           {.kernel_initializer = init::he_normal(std::sqrt(2.0), init::FanMode::fan_in, &g1)});
+           {.weight_initializer = init::he_normal(std::sqrt(2.0), init::FanMode::fan_in, &g1)});
   Linear b(4, 3,
-           {.kernel_initializer = init::he_normal(std::sqrt(2.0), init::FanMode::fan_in, &g2)});
+           {.weight_initializer = init::he_normal(std::sqrt(2.0), init::FanMode::fan_in, &g2)});
   EXPECT_EQ(a.weight.value().to_vector<float>(), b.weight.value().to_vector<float>());
 }
 
 TEST(Linear, RegularizationLossByHand) {
   Linear layer(3, 2,
-               {.kernel_initializer = init::constant(0.5),
+               {.weight_initializer = init::constant(0.5),
                 .bias_initializer = init::ones(),
-                .kernel_regularizer = l2(0.01),
+                .weight_regularizer = l2(0.01),
                 .bias_regularizer = l1(0.1)});
   // Kernel: 0.01 · Σ w² = 0.01 · 6 · 0.25 = 0.015. Bias: 0.1 · Σ|b| = 0.1 · 2 = 0.2.
   Variable penalty = layer.regularization_loss();
@@ -173,16 +173,16 @@ TEST(Linear, RejectsBadArguments) {
   expect_error([] { Linear(3, 2, {.dtype = DType::i64}); }, {"Linear", "floating", "i64"});
   expect_error([] { Linear(3, 2, {.bias = false, .bias_regularizer = l2(0.1)}); },
                {"Linear", "bias_regularizer", "bias = false"});
-  expect_error([] { Linear(3, 2, {.kernel_regularizer = l2(-1.0)}); },
-               {"Linear", "kernel_regularizer", "negative"});
-  expect_error([] { Linear(3, 2, {.kernel_initializer = nullptr}); },
-               {"Linear", "kernel_initializer is empty"});
+  expect_error([] { Linear(3, 2, {.weight_regularizer = l2(-1.0)}); },
+               {"Linear", "weight_regularizer", "negative"});
+  expect_error([] { Linear(3, 2, {.weight_initializer = nullptr}); },
+               {"Linear", "weight_initializer is empty"});
   expect_error([] { Linear(3, 2, {.bias_initializer = [](Tensor& t) { t = zeros({5}); }}); },
                {"Linear", "bias_initializer", "[2]", "[5]"});
   expect_error(
       [] {
         Linear(3, 2,
-               {.kernel_initializer = init::orthogonal(1.0),
+               {.weight_initializer = init::orthogonal(1.0),
                 .bias_initializer = init::orthogonal(1.0)});
       },
       {"init::orthogonal_", "[2]"});

@@ -16,7 +16,9 @@ namespace nabla::nn {
 namespace {
 
 using autograd::GradcheckOptions;
+using testing::expect_all_near;
 using testing::expect_error;
+using testing::grad_of;
 using testing::values;
 
 // f64 tensor of `shape` holding `v`.
@@ -26,22 +28,6 @@ Tensor f64(const std::vector<double>& v, const Shape& shape) {
 
 Tensor labels(const std::vector<std::int64_t>& v) {
   return from_vector(v);
-}
-
-void expect_all_near(const std::vector<double>& got,
-                     const std::vector<double>& expected,
-                     double tol = 1e-12) {
-  ASSERT_EQ(got.size(), expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i)
-    EXPECT_NEAR(got[i], expected[i], tol) << "element " << i;
-}
-
-// ∂loss/∂prediction at `prediction` for a scalar loss, by one backward.
-template <class Loss>
-std::vector<double> grad_of(Loss loss, const Tensor& prediction) {
-  Variable y(prediction.clone(), /*requires_grad=*/true);
-  loss(y).backward();
-  return values(y.grad());
 }
 
 double sigmoid(double z) {

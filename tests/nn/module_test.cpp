@@ -13,12 +13,15 @@
 #include "nn/linear.h"
 #include "nn/mode_guard.h"
 #include "tensor/ops.h"
+#include "test_util.h"
 
 namespace nabla::nn {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::expect_error;
 using ::testing::HasSubstr;
+using testing::values;
 
 // A minimal hand-written layer: y = x W + b.
 class Affine : public Module {
@@ -56,6 +59,17 @@ class Net : public Module {
   Variable forward(const Variable& x) override { return (*block1)(x) + (*block2)(x); }
 
   std::shared_ptr<Block> block1, block2;
+};
+
+// Net written with handles: forward reads block1(x) + block2(x).
+class HandleNet : public Module {
+ public:
+  HandleNet()
+      : block1(register_module("block1", std::make_shared<Block>())),
+        block2(register_module("block2", std::make_shared<Block>())) {}
+  Variable forward(const Variable& x) override { return block1(x) + block2(x); }
+
+  Submodule<Block> block1, block2;
 };
 
 std::vector<std::string> names_of(const auto& entries) {
@@ -258,6 +272,60 @@ TEST(ParameterDtype, FirstFloatingParameterOrF32) {
   EXPECT_EQ(parameter_dtype(Linear(2, 1, {.dtype = DType::f64})), DType::f64);
   EXPECT_EQ(parameter_dtype(Linear(2, 1)), DType::f32);
   EXPECT_EQ(parameter_dtype(Identity()), DType::f32);  // no parameters
+}
+
+TEST(Submodule, CallsTheModuleAndReachesItsMembers) {
+  HandleNet net;
+  net.block2->scale.value().fill_(2.0);
+  // Each block on ones [1, 3]: 3 · 0.5 = 1.5 per output, times its scale (1 and 2).
+  EXPECT_THAT(values(net.block1(ones({1, 3})).value()), ElementsAre(1.5, 1.5));
+  EXPECT_THAT(values(net(ones({1, 3})).value()), ElementsAre(4.5, 4.5));
+  EXPECT_EQ(net.block1->dense->weight.shape(), (Shape{3, 2}));
+  EXPECT_EQ((*net.block2).scale.shape(), (Shape{2}));
+  // The call goes through the module's operator(), so its hooks run.
+  int calls = 0;
+  net.block1->register_forward_hook([&](Module&, const Variable&, const Variable&) { ++calls; });
+  net.block1(ones({1, 3}));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Submodule, RegistrationSharesTheModule) {
+  HandleNet net;
+  auto extra = std::make_shared<Block>();
+  Submodule<Block> handle = net.register_module("extra", extra);
+  EXPECT_EQ(handle.get(), extra.get());
+  EXPECT_TRUE(handle == extra);
+  EXPECT_EQ(net.named_children().back().second.get(), extra.get());
+  // A change through the handle is a change of the model.
+  handle->scale.value().fill_(3.0);
+  EXPECT_THAT(values(net.parameter("extra.scale").value()), ElementsAre(3.0, 3.0));
+  // It converts to a shared_ptr of the module or of a base, and to a handle on a base.
+  std::shared_ptr<Block> as_pointer = handle;
+  std::shared_ptr<Module> as_base = handle;
+  Submodule<Module> base_handle = handle;
+  EXPECT_EQ(as_pointer.get(), extra.get());
+  EXPECT_EQ(as_base.get(), static_cast<Module*>(extra.get()));
+  EXPECT_TRUE(base_handle == handle);
+  // A std::shared_ptr member can still keep what register_module returns.
+  std::shared_ptr<Affine> kept = net.register_module("kept", std::make_shared<Affine>(1, 1));
+  EXPECT_EQ(net.named_children().back().second.get(), kept.get());
+  // Registering a handle registers the module behind it, shared, not copied.
+  HandleNet other;
+  Submodule<Block> again = other.register_module("shared", handle);
+  EXPECT_EQ(again.get(), extra.get());
+  EXPECT_EQ(other.parameter("shared.scale").impl(), net.parameter("extra.scale").impl());
+}
+
+TEST(Submodule, NullHandleThrowsInsteadOfCrashing) {
+  Submodule<Linear> empty;
+  EXPECT_FALSE(empty);
+  EXPECT_TRUE(empty == nullptr);
+  EXPECT_EQ(empty.get(), nullptr);
+  expect_error([&] { empty(ones({1, 2})); }, {"Submodule", "operator()", "null handle", "Linear"});
+  expect_error([&] { (void)empty->weight; }, {"Submodule", "operator->", "Linear"});
+  expect_error([&] { (void)*empty; }, {"Submodule", "operator*", "Linear"});
+  HandleNet net;
+  expect_error([&] { net.register_module("missing", empty); }, {"register_module", "null"});
 }
 
 }  // namespace

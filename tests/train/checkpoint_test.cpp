@@ -18,7 +18,7 @@
 #include "checkpoint_test_util.h"
 #include "data/data_loader.h"
 #include "data/dataset.h"
-#include "nn/activation.h"
+#include "nn/activation_modules.h"
 #include "nn/batch_norm.h"
 #include "nn/dropout.h"
 #include "nn/linear.h"

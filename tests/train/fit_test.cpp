@@ -161,7 +161,7 @@ TEST(Fit, MetricsGivenAsObjects) {
 
 TEST(Fit, TheLoggedLossIncludesThePenalties) {
   const data::Dataset data = line_set(8);
-  nn::Linear model(2, 1, {.kernel_regularizer = nn::l2(0.5), .dtype = DType::f64});
+  nn::Linear model(2, 1, {.weight_regularizer = nn::l2(0.5), .dtype = DType::f64});
   model.weight.value().copy_(from_vector<double>({1, 2}, {2, 1}));
   model.bias.value().fill_(0.0);
   optim::SGD sgd(model.named_parameters(), {.lr = 0.0});

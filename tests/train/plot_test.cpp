@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "autograd/autograd.h"
 #include "autograd/grad_mode.h"
-#include "autograd/ops.h"
 #include "nn/linear.h"
 #include "nn/module.h"
 #include "temp_dir.h"

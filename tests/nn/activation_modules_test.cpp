@@ -1,4 +1,4 @@
-#include "nn/activation.h"
+#include "nn/activation_modules.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +17,7 @@
 namespace nabla::nn {
 namespace {
 
+using testing::expect_all_near;
 using testing::expect_error;
 using testing::values;
 
@@ -33,14 +34,6 @@ std::vector<double> derivative(Module& m, const std::vector<double>& x) {
   Variable v(from_vector(x), /*requires_grad=*/true);
   sum(m(v)).backward();
   return values(v.grad());
-}
-
-void expect_all_near(const std::vector<double>& got,
-                     const std::vector<double>& expected,
-                     double tol = 1e-12) {
-  ASSERT_EQ(got.size(), expected.size());
-  for (std::size_t i = 0; i < got.size(); ++i)
-    EXPECT_NEAR(got[i], expected[i], tol) << "element " << i;
 }
 
 std::string printed(const Module& m) {
