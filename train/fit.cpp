@@ -8,7 +8,9 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
+#include "callbacks/progress_bar.h"
 #include "data/data_loader.h"
+#include "metrics/make_metric.h"
 #include "nn/mode_guard.h"
 #include "nn/module.h"
 #include "optim/optimizer.h"
@@ -17,14 +19,19 @@
 #include "tensor/factory.h"
 #include "tensor/reduce.h"
 #include "tensor/shape_ops.h"
-#include "train/metrics.h"
-#include "train/progress_bar.h"
 
 namespace nabla::train {
 
+using callbacks::Callback;
+using callbacks::ProgressBar;
+using callbacks::TrainContext;
+using metrics::History;
+using metrics::Logs;
+using metrics::Metric;
+
 MetricSpec::MetricSpec(const char* name) : MetricSpec(std::string(name)) {}
 
-MetricSpec::MetricSpec(std::string name) : metric_(make_metric(name)) {}
+MetricSpec::MetricSpec(std::string name) : metric_(metrics::make_metric(name)) {}
 
 MetricSpec::MetricSpec(std::shared_ptr<const Metric> metric) : metric_(std::move(metric)) {
   NABLA_CHECK(metric_ != nullptr, "MetricSpec", "the metric is null");

@@ -9,7 +9,11 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/reduce.h"
+#include "callbacks/callback.h"
 #include "data/data_loader.h"
+#include "metrics/history.h"
+#include "metrics/logs.h"
+#include "metrics/metric.h"
 #include "nn/activation_function.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
@@ -22,6 +26,12 @@
 
 namespace nabla::train {
 namespace {
+
+using callbacks::Callback;
+using callbacks::TrainContext;
+using metrics::History;
+using metrics::Logs;
+using metrics::Metric;
 
 // XOR on the four corners, f64 so that comparisons can be exact.
 data::Dataset xor_set() {
