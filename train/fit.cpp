@@ -3,13 +3,13 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
-#include <numeric>
 #include <utility>
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "callbacks/progress_bar.h"
 #include "data/data_loader.h"
+#include "data/split.h"
 #include "metrics/make_metric.h"
 #include "nn/mode_guard.h"
 #include "nn/module.h"
@@ -126,20 +126,20 @@ History fit(nn::Module& model,
   // Keras's validation_split: the last fraction of the samples, before shuffling.
   const data::Dataset* train_set = &train_data;
   const data::Dataset* validation_set = options.validation_data;
-  data::Dataset split_train, split_validation;
+  data::TrainTestSplit split;
   if (validation_set == nullptr && options.validation_split > 0) {
-    const std::int64_t n = train_data.size();
-    const auto n_train =
-        static_cast<std::int64_t>(static_cast<double>(n) * (1.0 - options.validation_split));
-    NABLA_CHECK(n_train >= 1 && n_train < n, "fit", "validation_split ", options.validation_split,
-                " of ", n, " samples leaves an empty set");
-    std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
-    std::iota(rows.begin(), rows.end(), std::int64_t{0});
-    split_train = train_data.subset(std::span(rows).first(static_cast<std::size_t>(n_train)));
-    split_validation =
-        train_data.subset(std::span(rows).subspan(static_cast<std::size_t>(n_train)));
-    train_set = &split_train;
-    validation_set = &split_validation;
+    try {
+      split =
+          data::train_test_split(train_data, options.validation_split,
+                                 {.shuffle = false, .rounding = data::SplitRounding::train_down});
+    } catch (const Error& e) {
+      // fractions in (0, 1) are checked above: only an empty part is left.
+      nabla::detail::throw_error("fit", "validation_split ", options.validation_split, " of ",
+                                 train_data.size(), " samples leaves an empty set (", e.what(),
+                                 ")");
+    }
+    train_set = &split.train;
+    validation_set = &split.test;
   }
   NABLA_CHECK(validation_set == nullptr || !validation_set->empty(), "fit",
               "the validation set is empty");

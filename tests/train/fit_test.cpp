@@ -217,6 +217,22 @@ TEST(Fit, InitialEpochContinuesTheNumbering) {
   EXPECT_EQ(history.epochs(), (std::vector<std::int64_t>{3, 4}));
 }
 
+TEST(Fit, ValidationSplitHoldsOutTheLastRowsByKerasRule) {
+  // Keras: floor(10 · (1 − 0.8)) = 1 training sample (1 − 0.8 is
+  // 0.19999999999999996 in binary), so the last 9 validate.
+  const data::Dataset data = line_set(10);
+  nn::Linear model(2, 1, {.dtype = DType::f64});
+  optim::SGD sgd(model.named_parameters(), {.lr = 0.0});
+  History history =
+      fit(model, nn::MSELoss{}, sgd, data,
+          {.epochs = 1, .validation_split = 0.8, .metrics = {SampleCount{}}, .verbose = 0});
+  EXPECT_EQ(history["samples"].front(), 1.0);
+  EXPECT_EQ(history["val_samples"].front(), 9.0);
+  const std::vector<std::int64_t> last{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  EXPECT_DOUBLE_EQ(evaluate(model, nn::MSELoss{}, data.subset(last)).at("loss"),
+                   history["val_loss"].front());
+}
+
 TEST(Predict, OutputsAndClassesInEvaluationModeWithModeRestored) {
   nn::Linear model(2, 1, {.dtype = DType::f64});
   model.weight.value().copy_(from_vector<double>({1, -1}, {2, 1}));
