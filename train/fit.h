@@ -76,6 +76,10 @@ struct FitOptions {
   int verbose = 1;
   /// The first epoch to run (resuming from a checkpoint).
   std::int64_t initial_epoch = 0;
+  /// The number of threads nabla's kernels use during fit (see
+  /// set_num_threads); the previous count is restored when fit returns or
+  /// throws. 0 keeps the current count.
+  int threads = 0;
 };
 
 /// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
@@ -84,7 +88,7 @@ struct FitOptions {
 /// epoch's samples of the loss including the penalties (as Keras). Returns the
 /// History of the epochs run. Throws nabla::Error for invalid options
 /// (epochs < 0, batch_size < 1, validation_split outside [0, 1), a training
-/// or validation set left empty).
+/// or validation set left empty, threads < 0).
 metrics::History fit(nn::Module& model,
                      const LossFunction& loss,
                      optim::Optimizer& optimizer,

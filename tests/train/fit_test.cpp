@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "nn/sequential.h"
 #include "optim/sgd.h"
 #include "tensor/factory.h"
+#include "tensor/parallel.h"
 #include "tensor/random.h"
 #include "test_util.h"
 
@@ -231,6 +233,48 @@ TEST(Fit, ValidationSplitHoldsOutTheLastRowsByKerasRule) {
   const std::vector<std::int64_t> last{1, 2, 3, 4, 5, 6, 7, 8, 9};
   EXPECT_DOUBLE_EQ(evaluate(model, nn::MSELoss{}, data.subset(last)).at("loss"),
                    history["val_loss"].front());
+}
+
+// Records the thread count fit runs its batches with; can throw at an epoch's end.
+class ThreadCountRecorder : public Callback {
+ public:
+  std::vector<int> counts;
+  bool throw_at_epoch_end = false;
+  void on_batch_end(TrainContext&, std::int64_t, const Logs&) override {
+    counts.push_back(get_num_threads());
+  }
+  void on_epoch_end(TrainContext&, std::int64_t, const Logs&) override {
+    if (throw_at_epoch_end) throw std::runtime_error("stop here");
+  }
+};
+
+TEST(Fit, ThreadsSetsTheCountForTheRunAndRestoresIt) {
+  testing::ThreadCountGuard guard;
+  const data::Dataset data = line_set(6);
+  nn::Linear model(2, 1, {.dtype = DType::f64});
+  optim::SGD sgd(model.named_parameters(), {.lr = 0.01});
+  set_num_threads(1);
+  auto recorder = std::make_shared<ThreadCountRecorder>();
+  fit(model, nn::MSELoss{}, sgd, data,
+      {.batch_size = 3, .callbacks = {recorder}, .verbose = 0, .threads = 2});
+  EXPECT_EQ(recorder->counts, (std::vector<int>{2, 2}));
+  EXPECT_EQ(get_num_threads(), 1);
+
+  // 0 keeps the current count.
+  recorder->counts.clear();
+  fit(model, nn::MSELoss{}, sgd, data, {.batch_size = 3, .callbacks = {recorder}, .verbose = 0});
+  EXPECT_EQ(recorder->counts, (std::vector<int>{1, 1}));
+
+  // The count is restored when fit throws.
+  recorder->throw_at_epoch_end = true;
+  EXPECT_THROW(fit(model, nn::MSELoss{}, sgd, data,
+                   {.batch_size = 3, .callbacks = {recorder}, .verbose = 0, .threads = 2}),
+               std::runtime_error);
+  EXPECT_EQ(get_num_threads(), 1);
+
+  testing::expect_error([&] { fit(model, nn::MSELoss{}, sgd, data, {.threads = -1}); },
+                        {"fit", "threads", "-1"});
+  EXPECT_EQ(get_num_threads(), 1);
 }
 
 TEST(Predict, OutputsAndClassesInEvaluationModeWithModeRestored) {
