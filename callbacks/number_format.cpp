@@ -1,8 +1,10 @@
 #include "callbacks/number_format.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <regex>
 #include <string>
 
 #include "tensor/error.h"
@@ -11,47 +13,34 @@ namespace nabla::callbacks {
 
 namespace {
 
+// A spec of the accepted grammar, [0][width][.precision][d|e|f|g], in parts.
 struct Spec {
   bool zero_pad = false;
   int width = 0;
-  int precision = -1;
-  char type = 0;
+  int precision = -1;  // none
+  char type = 0;       // none
 };
 
 Spec parse_spec(std::string_view spec, std::string_view owner) {
+  static const std::regex grammar(R"((0?)(\d*)(?:\.(\d+))?([defg]?))");
+  std::match_results<std::string_view::const_iterator> parts;
+  bool ok = std::regex_match(spec.begin(), spec.end(), parts, grammar);
+  // Width and precision are at most 100; a longer run of digits overflows.
+  auto number = [&](const auto& digits, int& out) {
+    if (!ok || digits.length() == 0) return;
+    const auto end = std::from_chars(&*digits.first, &*digits.first + digits.length(), out);
+    ok = end.ec == std::errc() && out <= 100;
+  };
   Spec s;
-  std::size_t i = 0;
-  auto fail = [&] {
-    NABLA_CHECK(false, owner, "invalid format spec '", spec,
-                "' (expected [0][width][.precision][d|f|e|g], width and precision <= 100)");
-  };
-  auto read_int = [&](int& out) {
-    const std::size_t start = i;
-    int value = 0;
-    while (i < spec.size() && spec[i] >= '0' && spec[i] <= '9') {
-      value = value * 10 + (spec[i] - '0');
-      if (value > 100) fail();
-      ++i;
-    }
-    if (i == start) return false;
-    out = value;
-    return true;
-  };
-  if (i < spec.size() && spec[i] == '0') {
-    s.zero_pad = true;
-    ++i;
+  number(parts[2], s.width);
+  number(parts[3], s.precision);
+  if (ok) {
+    s.zero_pad = parts[1].length() > 0;
+    s.type = parts[4].length() > 0 ? *parts[4].first : 0;
+    ok = !(s.type == 'd' && parts[3].matched);  // a whole number has no decimals
   }
-  read_int(s.width);
-  if (i < spec.size() && spec[i] == '.') {
-    ++i;
-    if (!read_int(s.precision)) fail();
-  }
-  if (i < spec.size()) {
-    s.type = spec[i++];
-    if (s.type != 'd' && s.type != 'f' && s.type != 'e' && s.type != 'g') fail();
-    if (s.type == 'd' && s.precision >= 0) fail();
-  }
-  if (i != spec.size()) fail();
+  NABLA_CHECK(ok, owner, "invalid format spec '", spec,
+              "' (expected [0][width][.precision][d|f|e|g], width and precision <= 100)");
   return s;
 }
 
@@ -75,25 +64,20 @@ void check_spec(std::string_view spec, std::string_view owner) {
 std::string format_spec(double value, std::string_view spec, std::string_view owner) {
   if (spec.empty()) return format_shortest(value);
   const Spec s = parse_spec(spec, owner);
-  std::string text;
   if (!std::isfinite(value)) {
-    text = special(value);
     // Zero padding a word reads badly; Python pads "nan" with spaces too.
+    std::string text = special(value);
     if (static_cast<int>(text.size()) < s.width) text.insert(0, s.width - text.size(), ' ');
     return text;
   }
-  // The format is built from a validated spec, so it holds one conversion
-  // whose width and precision come from the arguments.
-  std::string format = "%";
-  if (s.zero_pad) format += '0';
-  format += "*.*";
-  format += s.type == 'd' ? 'f' : s.type == 0 ? 'g' : s.type;
-  const int precision = s.type == 'd' ? 0 : (s.precision >= 0 ? s.precision : 6);
-  const double shown = s.type == 'd' ? std::nearbyint(value) : value;
-  // Width <= 100 and precision <= 100 bound the text for |value| < 1e308 plus digits.
-  char buffer[512];
-  std::snprintf(buffer, sizeof(buffer), format.c_str(), s.width, precision, shown);
-  return buffer;
+  // "d" is a whole number: the value rounded to nearest (ties to even) and
+  // printed without decimals. Without a type, a precision means "g".
+  const bool whole = s.type == 'd';
+  const int precision = whole ? 0 : (s.precision >= 0 ? s.precision : 6);
+  const char type = whole ? 'f' : s.type == 0 ? 'g' : s.type;
+  const std::string width = s.width > 0 ? fmt::format("{}{}", s.zero_pad ? "0" : "", s.width) : "";
+  const std::string format = fmt::format("{{:{}.{}{}}}", width, precision, type);
+  return fmt::format(fmt::runtime(format), whole ? std::nearbyint(value) : value);
 }
 
 }  // namespace nabla::callbacks
