@@ -3,8 +3,12 @@
 #pragma once
 
 #include "autograd/autograd.h"
+#include "callbacks/callbacks.h"
+#include "checkpoint/checkpoint.h"
 #include "data/data.h"
+#include "metrics/metrics.h"
 #include "nn/nn.h"
 #include "optim/optim.h"
+#include "plot/plot.h"
 #include "tensor/ops.h"
 #include "train/train.h"

@@ -42,7 +42,7 @@ void BM_FitEpoch(benchmark::State& state) {
   std::streambuf* const out = std::cout.rdbuf(sink.rdbuf());
   std::int64_t epoch = 0;
   for (auto _ : state) {
-    train::History history = train::fit(
+    metrics::History history = train::fit(
         model, nn::CrossEntropyLoss{}, adam, *train_set,
         {.epochs = epoch + 1, .batch_size = 128, .metrics = {"accuracy"}, .initial_epoch = epoch});
     benchmark::DoNotOptimize(history);

@@ -80,9 +80,15 @@ std::vector<std::vector<std::int64_t>> split_rows(std::int64_t n,
   NABLA_CHECK(n >= 0, op, "the number of samples must be non-negative, got ", n);
   std::vector<std::int64_t> counts;
   std::int64_t n_train = n;
-  for (double f : fractions) {
-    counts.push_back(held_out_count(f, n));
-    n_train -= counts.back();
+  if (options.rounding == SplitRounding::train_down) {
+    NABLA_CHECK(fractions.size() == 1, op, "rounding train_down needs a two-way split");
+    n_train = static_cast<std::int64_t>(std::floor(static_cast<double>(n) * (1.0 - fractions[0])));
+    counts.push_back(n - n_train);
+  } else {
+    for (double f : fractions) {
+      counts.push_back(held_out_count(f, n));
+      n_train -= counts.back();
+    }
   }
   NABLA_CHECK(n_train >= 1 && n_train < n, op, "splitting ", n, " samples with fractions ", sum,
               " leaves ", n_train, " training rows; every part needs at least one");

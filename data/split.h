@@ -13,6 +13,15 @@
 
 namespace nabla::data {
 
+/// How a two-way split turns its fraction into a number of rows.
+enum class SplitRounding {
+  /// The held-out part has ceil(fraction · n) rows (scikit-learn's rule).
+  held_out_up,
+  /// The training part has floor((1 − fraction) · n) rows and the held-out
+  /// part the rest (Keras's validation_split).
+  train_down,
+};
+
 struct SplitOptions {
   /// Draw the parts at random; otherwise the parts are consecutive rows
   /// (training rows first, the test rows last).
@@ -21,6 +30,9 @@ struct SplitOptions {
   std::uint64_t seed = 0;
   /// Keep the proportion of each class in every part; needs i64 class labels [n].
   bool stratify = false;
+  /// The size rule of a two-way split; the three-way splits take
+  /// held_out_up only.
+  SplitRounding rounding = SplitRounding::held_out_up;
 };
 
 /// Row indices of a two-way split.
@@ -49,7 +61,9 @@ struct TrainValidationTestSplit {
 
 /// Splits `data` into a training and a test part with
 ///   n_test = ceil(test_fraction · n) rows and n_train = n − n_test,
-/// as scikit-learn's train_test_split. With options.stratify the class labels
+/// as scikit-learn's train_test_split (with options.rounding train_down:
+/// n_train = floor((1 − test_fraction) · n) and n_test = n − n_train, as
+/// Keras's validation_split). With options.stratify the class labels
 /// are data.targets() and class c of n_c rows puts about n_c · n_test / n rows
 /// in the test part (largest remainders, so the total is exactly n_test).
 /// Shuffled parts are in random order; unshuffled ones keep the row order.
@@ -76,7 +90,8 @@ SplitIndices train_test_indices(const Tensor& labels,
 /// unshuffled, the parts are consecutive rows in the order train, validation,
 /// test. Stratified as train_test_split, part by part. Throws nabla::Error for
 /// a fraction outside (0, 1), fractions summing to 1 or more, an empty part,
-/// or stratify on targets that are not i64 labels [n].
+/// stratify on targets that are not i64 labels [n], or options.rounding
+/// train_down.
 TrainValidationTestSplit train_validation_test_split(const Dataset& data,
                                                      double validation_fraction,
                                                      double test_fraction,

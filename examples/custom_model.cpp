@@ -71,13 +71,13 @@ int main() {
   // 2. The same model and optimizer trained by fit.
   ResidualClassifier with_fit(2, 16, 2);
   optim::SGD sgd2(with_fit.named_parameters(), {.lr = 0.1, .momentum = 0.9});
-  const train::History history = train::fit(with_fit, nn::CrossEntropyLoss{}, sgd2, train_set,
-                                            {.epochs = 40,
-                                             .batch_size = 32,
-                                             .seed = 1,
-                                             .validation_data = &test_set,
-                                             .metrics = {"accuracy"},
-                                             .verbose = 2});
+  const metrics::History history = train::fit(with_fit, nn::CrossEntropyLoss{}, sgd2, train_set,
+                                              {.epochs = 40,
+                                               .batch_size = 32,
+                                               .seed = 1,
+                                               .validation_data = &test_set,
+                                               .metrics = {"accuracy"},
+                                               .verbose = 2});
   std::printf("fit: %lld epochs, final val_accuracy %.3f\n", static_cast<long long>(history.size()),
               history["val_accuracy"].back());
   // Both reach about 0.98 on the moons; far less means a bug.

@@ -142,44 +142,45 @@ int main(int argc, char** argv) {
     std::cout << nn::summary(model, {784}) << "\n";
 
     optim::Adam adam(model.named_parameters(), {.lr = s.lr});
-    auto early_stopping = std::make_shared<train::EarlyStopping>(train::EarlyStoppingOptions{
-        .monitor = s.monitor, .patience = s.patience, .restore_best_weights = true});
-    auto callbacks = std::vector<std::shared_ptr<train::Callback>>{
+    auto early_stopping =
+        std::make_shared<callbacks::EarlyStopping>(callbacks::EarlyStoppingOptions{
+            .monitor = s.monitor, .patience = s.patience, .restore_best_weights = true});
+    auto run_callbacks = std::vector<std::shared_ptr<callbacks::Callback>>{
         early_stopping,
-        std::make_shared<train::ReduceLROnPlateau>(
-            train::ReduceLROnPlateauOptions{.monitor = "val_loss", .factor = 0.5, .patience = 2}),
-        std::make_shared<train::ModelCheckpoint>(
-            train::ModelCheckpointOptions{.filepath = (out / "best.safetensors").string(),
-                                          .monitor = s.monitor,
-                                          .save_best_only = true}),
-        std::make_shared<train::CSVLogger>(
-            train::CSVLoggerOptions{.filename = (out / "history.csv").string()})};
+        std::make_shared<callbacks::ReduceLROnPlateau>(callbacks::ReduceLROnPlateauOptions{
+            .monitor = "val_loss", .factor = 0.5, .patience = 2}),
+        std::make_shared<callbacks::ModelCheckpoint>(
+            callbacks::ModelCheckpointOptions{.filepath = (out / "best.safetensors").string(),
+                                              .monitor = s.monitor,
+                                              .save_best_only = true}),
+        std::make_shared<callbacks::CSVLogger>(
+            callbacks::CSVLoggerOptions{.filename = (out / "history.csv").string()})};
 
-    const train::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
-                                              {.epochs = s.epochs,
-                                               .batch_size = s.batch_size,
-                                               .seed = s.seed,
-                                               .validation_split = 0.1,
-                                               .metrics = {"accuracy"},
-                                               .callbacks = callbacks});
+    const metrics::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
+                                                {.epochs = s.epochs,
+                                                 .batch_size = s.batch_size,
+                                                 .seed = s.seed,
+                                                 .validation_split = 0.1,
+                                                 .metrics = {"accuracy"},
+                                                 .callbacks = run_callbacks});
 
-    const train::Logs test =
+    const metrics::Logs test =
         train::evaluate(model, nn::CrossEntropyLoss{}, test_set, {.metrics = {"accuracy"}});
     const Tensor predicted = train::predict_classes(model, test_set);
-    const Tensor cm = train::confusion_matrix(predicted, test_set.targets(), 10);
+    const Tensor cm = metrics::confusion_matrix(predicted, test_set.targets(), 10);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::printf("\nTest loss %.4f, test accuracy %.4f (%lld epochs, %.1f s)\n\n", test.at("loss"),
                 test.at("accuracy"), static_cast<long long>(history.size()), seconds);
     std::cout << "Confusion matrix (rows: true class, columns: predicted):\n"
-              << train::format_confusion_matrix(cm, fm.class_names) << "\n";
+              << metrics::format_confusion_matrix(cm, fm.class_names) << "\n";
 
-    train::save_model(out / "model.safetensors", model);
-    train::plot_history(history, out / "history.png");
-    train::plot_confusion_matrix(cm, fm.class_names, out / "confusion_matrix.png");
-    train::plot_weight_grid(model.at<nn::Linear>(0)->weight.value(), out / "first_layer.png",
-                            {.count = 64, .title = "First-layer weights (64 of the hidden units)"});
+    checkpoint::save_model(out / "model.safetensors", model);
+    plot::plot_history(history, out / "history.png");
+    plot::plot_confusion_matrix(cm, fm.class_names, out / "confusion_matrix.png");
+    plot::plot_weight_grid(model.at<nn::Linear>(0)->weight.value(), out / "first_layer.png",
+                           {.count = 64, .title = "First-layer weights (64 of the hidden units)"});
     std::cout << "Wrote " << (out / "model.safetensors").string() << ", best.safetensors, "
               << "history.csv, history.png, confusion_matrix.png and first_layer.png in "
               << out.string() << "\n";

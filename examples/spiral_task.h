@@ -29,23 +29,23 @@ inline int run_spiral_task(const std::filesystem::path& out,
                        nn::Linear(32, 32, {.activation = nn::Activation::tanh}), nn::Linear(32, 2));
   std::cout << model << "\n";
   optim::Adam adam(model.named_parameters(), {.lr = 0.02});
-  const train::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
-                                            {.epochs = epochs,
-                                             .batch_size = 64,
-                                             .seed = seed,
-                                             .validation_data = &test_set,
-                                             .metrics = {"accuracy"},
-                                             .verbose = 0});
-  const train::Logs train_logs =
+  const metrics::History history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
+                                               {.epochs = epochs,
+                                                .batch_size = 64,
+                                                .seed = seed,
+                                                .validation_data = &test_set,
+                                                .metrics = {"accuracy"},
+                                                .verbose = 0});
+  const metrics::Logs train_logs =
       train::evaluate(model, nn::CrossEntropyLoss{}, train_set, {.metrics = {"accuracy"}});
-  const train::Logs test_logs =
+  const metrics::Logs test_logs =
       train::evaluate(model, nn::CrossEntropyLoss{}, test_set, {.metrics = {"accuracy"}});
   std::printf("two spirals after %lld epochs: training accuracy %.3f, held-out accuracy %.3f\n",
               static_cast<long long>(history.size()), train_logs.at("accuracy"),
               test_logs.at("accuracy"));
   std::filesystem::create_directories(out);
-  train::plot_decision_boundary(model, train_set, out / "spiral_boundary.png");
-  train::plot_history(history, out / "spiral_history.png");
+  plot::plot_decision_boundary(model, train_set, out / "spiral_boundary.png");
+  plot::plot_history(history, out / "spiral_history.png");
   std::cout << "Wrote " << (out / "spiral_boundary.png").string() << " and spiral_history.png\n";
   if (test_logs.at("accuracy") < min_accuracy) {
     std::printf("held-out accuracy %.3f is below the expected %.3f\n", test_logs.at("accuracy"),

@@ -20,6 +20,11 @@ Variable Dropout::forward(const Variable& x) {
   return dropout(x, p_, is_training(), generator_.get());
 }
 
+std::vector<std::pair<std::string, Generator*>> Dropout::named_generators() const {
+  if (generator_ == nullptr) return {};
+  return {{"", generator_.get()}};
+}
+
 std::string Dropout::extra_repr() const {
   std::ostringstream out;
   out << "p=" << p_;

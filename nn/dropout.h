@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "nn/module.h"
 #include "tensor/random.h"
@@ -48,6 +50,8 @@ class Dropout : public Module {
   /// The module's own generator (restart it with generator()->seed(s)), or
   /// nullptr when the module draws from the default generator.
   Generator* generator() const { return generator_.get(); }
+  /// {"", generator()} when the module has its own generator, else nothing.
+  std::vector<std::pair<std::string, Generator*>> named_generators() const override;
 
  private:
   double p_;

@@ -20,6 +20,10 @@
 #include "nn/submodule.h"
 #include "tensor/state_dict.h"
 
+namespace nabla {
+class Generator;
+}
+
 namespace nabla::nn {
 
 class Module;
@@ -152,6 +156,11 @@ class Module {
   /// anything is copied. Non-strict: missing and unexpected keys are ignored;
   /// mismatched shapes and dtypes still throw.
   void load_state_dict(const StateDict& state, bool strict = true);
+  /// The random generators this module draws from instead of the default
+  /// generator, by name ("" for a module's only one), so that a checkpoint can
+  /// save and restore them; its submodules list their own (walk
+  /// named_modules()). None unless a layer overrides it, as a seeded Dropout.
+  virtual std::vector<std::pair<std::string, Generator*>> named_generators() const { return {}; }
 
   // ---- Printing.
 

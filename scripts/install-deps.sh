@@ -7,8 +7,8 @@ set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
-                googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
-extra_packages=(dataset-fashion-mnist libgnuplot-iostream-dev graphviz)
+                libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
+extra_packages=(dataset-fashion-mnist graphviz)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi

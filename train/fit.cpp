@@ -3,28 +3,36 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
-#include <numeric>
 #include <utility>
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
+#include "callbacks/progress_bar.h"
 #include "data/data_loader.h"
+#include "data/split.h"
+#include "metrics/make_metric.h"
 #include "nn/mode_guard.h"
 #include "nn/module.h"
 #include "optim/optimizer.h"
 #include "tensor/elementwise.h"
 #include "tensor/error.h"
 #include "tensor/factory.h"
+#include "tensor/parallel.h"
 #include "tensor/reduce.h"
 #include "tensor/shape_ops.h"
-#include "train/metrics.h"
-#include "train/progress_bar.h"
 
 namespace nabla::train {
 
+using callbacks::Callback;
+using callbacks::ProgressBar;
+using callbacks::TrainContext;
+using metrics::History;
+using metrics::Logs;
+using metrics::Metric;
+
 MetricSpec::MetricSpec(const char* name) : MetricSpec(std::string(name)) {}
 
-MetricSpec::MetricSpec(std::string name) : metric_(make_metric(name)) {}
+MetricSpec::MetricSpec(std::string name) : metric_(metrics::make_metric(name)) {}
 
 MetricSpec::MetricSpec(std::shared_ptr<const Metric> metric) : metric_(std::move(metric)) {
   NABLA_CHECK(metric_ != nullptr, "MetricSpec", "the metric is null");
@@ -76,6 +84,23 @@ void check_batch_size(std::int64_t batch_size, const char* op) {
   NABLA_CHECK(batch_size >= 1, op, "batch_size must be >= 1, got ", batch_size);
 }
 
+// Sets the thread count for a scope and puts the previous one back, also
+// when the scope is left by an exception; 0 leaves the count alone.
+class ThreadCountScope {
+ public:
+  explicit ThreadCountScope(int threads) : previous_(get_num_threads()) {
+    if (threads > 0) set_num_threads(threads);
+  }
+  ~ThreadCountScope() {
+    if (get_num_threads() != previous_) set_num_threads(previous_);
+  }
+  ThreadCountScope(const ThreadCountScope&) = delete;
+  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
+
+ private:
+  int previous_;
+};
+
 // Loss and metrics over `data` in evaluation mode (no graph).
 Logs evaluate_impl(nn::Module& model,
                    const LossFunction& loss,
@@ -116,23 +141,27 @@ History fit(nn::Module& model,
               "validation_split must be in [0, 1), got ", options.validation_split);
   NABLA_CHECK(!train_data.empty(), "fit", "the training set is empty");
 
+  NABLA_CHECK(options.threads >= 0, "fit", "threads must be >= 0 (0 keeps the current count), got ",
+              options.threads);
+  const ThreadCountScope thread_count(options.threads);
+
   // Keras's validation_split: the last fraction of the samples, before shuffling.
   const data::Dataset* train_set = &train_data;
   const data::Dataset* validation_set = options.validation_data;
-  data::Dataset split_train, split_validation;
+  data::TrainTestSplit split;
   if (validation_set == nullptr && options.validation_split > 0) {
-    const std::int64_t n = train_data.size();
-    const auto n_train =
-        static_cast<std::int64_t>(static_cast<double>(n) * (1.0 - options.validation_split));
-    NABLA_CHECK(n_train >= 1 && n_train < n, "fit", "validation_split ", options.validation_split,
-                " of ", n, " samples leaves an empty set");
-    std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
-    std::iota(rows.begin(), rows.end(), std::int64_t{0});
-    split_train = train_data.subset(std::span(rows).first(static_cast<std::size_t>(n_train)));
-    split_validation =
-        train_data.subset(std::span(rows).subspan(static_cast<std::size_t>(n_train)));
-    train_set = &split_train;
-    validation_set = &split_validation;
+    try {
+      split =
+          data::train_test_split(train_data, options.validation_split,
+                                 {.shuffle = false, .rounding = data::SplitRounding::train_down});
+    } catch (const Error& e) {
+      // fractions in (0, 1) are checked above: only an empty part is left.
+      nabla::detail::throw_error("fit", "validation_split ", options.validation_split, " of ",
+                                 train_data.size(), " samples leaves an empty set (", e.what(),
+                                 ")");
+    }
+    train_set = &split.train;
+    validation_set = &split.test;
   }
   NABLA_CHECK(validation_set == nullptr || !validation_set->empty(), "fit",
               "the validation set is empty");

@@ -4,7 +4,7 @@
 //   auto history = train::fit(model, nn::CrossEntropyLoss{}, adam, train_set,
 //                             {.epochs = 20, .batch_size = 128, .validation_split = 0.1,
 //                              .metrics = {"accuracy"},
-//                              .callbacks = {std::make_shared<train::EarlyStopping>()}});
+//                              .callbacks = {std::make_shared<callbacks::EarlyStopping>()}});
 #pragma once
 
 #include <concepts>
@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "autograd/variable.h"
+#include "callbacks/callback.h"
 #include "data/dataset.h"
-#include "train/callback.h"
-#include "train/history.h"
-#include "train/logs.h"
-#include "train/metric.h"
+#include "metrics/history.h"
+#include "metrics/logs.h"
+#include "metrics/metric.h"
 
 namespace nabla::nn {
 class Module;
@@ -35,23 +35,23 @@ namespace nabla::train {
 /// converts to it.
 using LossFunction = std::function<Variable(const Variable& outputs, const Tensor& targets)>;
 
-/// A metric given by name ("accuracy", "mae", ...; see make_metric in
-/// train/metrics.h) or as an object (`train::F1Score{{.average = ...}}`).
+/// A metric given by name ("accuracy", "mae", ...; see metrics::make_metric in
+/// metrics/make_metric.h) or as an object (`metrics::F1Score{{.average = ...}}`).
 class MetricSpec {
  public:
   /// Throws nabla::Error listing the known names for an unknown name.
   MetricSpec(const char* name);  // NOLINT: implicit, so {"accuracy"} reads as in Keras
   MetricSpec(std::string name);  // NOLINT
-  MetricSpec(std::shared_ptr<const Metric> metric);  // NOLINT
-  template <std::derived_from<Metric> M>
+  MetricSpec(std::shared_ptr<const metrics::Metric> metric);  // NOLINT
+  template <std::derived_from<metrics::Metric> M>
   MetricSpec(M metric)  // NOLINT
       : metric_(std::make_shared<M>(std::move(metric))) {}
 
   /// A fresh metric object.
-  std::unique_ptr<Metric> make() const { return metric_->clone(); }
+  std::unique_ptr<metrics::Metric> make() const { return metric_->clone(); }
 
  private:
-  std::shared_ptr<const Metric> metric_;
+  std::shared_ptr<const metrics::Metric> metric_;
 };
 
 struct FitOptions {
@@ -70,12 +70,16 @@ struct FitOptions {
   /// end before any shuffling (as Keras), held out for validation.
   double validation_split = 0.0;
   std::vector<MetricSpec> metrics = {};
-  std::vector<std::shared_ptr<Callback>> callbacks = {};
+  std::vector<std::shared_ptr<callbacks::Callback>> callbacks = {};
   /// 0 silent, 1 a progress bar (one line per epoch when the output is not a
   /// terminal), 2 one line per epoch.
   int verbose = 1;
   /// The first epoch to run (resuming from a checkpoint).
   std::int64_t initial_epoch = 0;
+  /// The number of threads nabla's kernels use during fit (see
+  /// set_num_threads); the previous count is restored when fit returns or
+  /// throws. 0 keeps the current count.
+  int threads = 0;
 };
 
 /// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
@@ -84,12 +88,12 @@ struct FitOptions {
 /// epoch's samples of the loss including the penalties (as Keras). Returns the
 /// History of the epochs run. Throws nabla::Error for invalid options
 /// (epochs < 0, batch_size < 1, validation_split outside [0, 1), a training
-/// or validation set left empty).
-History fit(nn::Module& model,
-            const LossFunction& loss,
-            optim::Optimizer& optimizer,
-            const data::Dataset& train_data,
-            const FitOptions& options = {});
+/// or validation set left empty, threads < 0).
+metrics::History fit(nn::Module& model,
+                     const LossFunction& loss,
+                     optim::Optimizer& optimizer,
+                     const data::Dataset& train_data,
+                     const FitOptions& options = {});
 
 struct EvaluateOptions {
   std::int64_t batch_size = 256;
@@ -102,10 +106,10 @@ struct EvaluateOptions {
 /// as Keras reports it) and the metrics of `model` on `data`, in evaluation
 /// mode without recording a graph; the model's mode is restored afterwards.
 /// Keys: "loss" and each metric's name.
-Logs evaluate(nn::Module& model,
-              const LossFunction& loss,
-              const data::Dataset& data,
-              const EvaluateOptions& options = {});
+metrics::Logs evaluate(nn::Module& model,
+                       const LossFunction& loss,
+                       const data::Dataset& data,
+                       const EvaluateOptions& options = {});
 
 /// The model's outputs for every input of `data` (or of `inputs`), in
 /// evaluation mode (restored afterwards), in batches of `batch_size`, without

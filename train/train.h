@@ -1,27 +1,6 @@
-// nabla train: fit / evaluate / predict, callbacks, metrics, checkpoints, plots.
+// nabla train: fit / evaluate / predict. The metrics, callbacks, checkpoints
+// and plots it works with are layers of their own (metrics/metrics.h,
+// callbacks/callbacks.h, checkpoint/checkpoint.h, plot/plot.h).
 #pragma once
 
-#include "train/callback.h"
-#include "train/checkpoint.h"
-#include "train/class_labels.h"
-#include "train/class_scores.h"
-#include "train/classification_report.h"
-#include "train/confusion_matrix.h"
-#include "train/csv_logger.h"
-#include "train/early_stopping.h"
 #include "train/fit.h"
-#include "train/gnuplot.h"
-#include "train/history.h"
-#include "train/learning_rate_scheduler.h"
-#include "train/logs.h"
-#include "train/metric.h"
-#include "train/metrics.h"
-#include "train/model_checkpoint.h"
-#include "train/monitor.h"
-#include "train/number_format.h"
-#include "train/plot.h"
-#include "train/progress_bar.h"
-#include "train/reduce_lr_on_plateau.h"
-#include "train/regression_metrics.h"
-#include "train/roc_auc.h"
-#include "train/terminate_on_nan.h"

@@ -57,6 +57,25 @@ TEST(TrainTestSplit, SizesAreCeilOfTheFraction) {
   EXPECT_EQ(train_test_indices(3, 0.01).test.size(), 1u);
 }
 
+TEST(TrainTestSplit, TrainDownRoundsTheTrainingPartDownAsKeras) {
+  // Keras: n_train = floor(10 · (1 − 0.8)); 1 − 0.8 is 0.19999999999999996 in
+  // binary, so 1 training row and 9 held out, where ceil(10 · 0.8) holds out 8.
+  const SplitOptions keras{.shuffle = false, .rounding = SplitRounding::train_down};
+  SplitIndices s = train_test_indices(10, 0.8, keras);
+  EXPECT_EQ(s.train, iota(0, 1));
+  EXPECT_EQ(s.test, iota(1, 10));
+  EXPECT_EQ(train_test_indices(10, 0.8, {.shuffle = false}).test, iota(2, 10));
+  // 20 · 0.75 = 15 exactly: both rules hold out the last 5.
+  EXPECT_EQ(train_test_indices(20, 0.25, keras).test, iota(15, 20));
+  // floor(4 · 0.1) = 0 training rows, and 1 − 1e-20 rounds to 1: no test row.
+  testing::expect_error([&] { train_test_indices(4, 0.9, keras); },
+                        {"train_test_indices", "0 training rows"});
+  testing::expect_error([&] { train_test_indices(4, 1e-20, keras); },
+                        {"train_test_indices", "4 training rows"});
+  testing::expect_error([&] { train_validation_test_indices(10, 0.2, 0.2, keras); },
+                        {"train_validation_test_indices", "train_down", "two-way"});
+}
+
 TEST(TrainTestSplit, UnshuffledKeepsRowOrderWithTheTestRowsLast) {
   SplitIndices s = train_test_indices(10, 0.2, {.shuffle = false});
   EXPECT_EQ(s.train, iota(0, 8));

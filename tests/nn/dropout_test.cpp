@@ -11,6 +11,7 @@
 #include "autograd/elementwise.h"
 #include "autograd/reduce.h"
 #include "module_gradcheck.h"
+#include "nn/linear.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 
@@ -139,6 +140,22 @@ TEST(Dropout, Printing) {
   out << Dropout({.p = 0.2});
   EXPECT_EQ(out.str(), "Dropout(p=0.2)");
   EXPECT_EQ(Dropout().extra_repr(), "p=0.5");
+}
+
+TEST(Dropout, ListsItsOwnGeneratorOnly) {
+  Dropout seeded({.p = 0.5, .seed = 3});
+  const auto generators = seeded.named_generators();
+  ASSERT_EQ(generators.size(), 1u);
+  EXPECT_EQ(generators[0].first, "");
+  EXPECT_EQ(generators[0].second, seeded.generator());
+  EXPECT_EQ(generators[0].second->initial_seed(), 3u);
+  // Drawing from the default generator: nothing of its own to save.
+  EXPECT_TRUE(Dropout({.p = 0.5}).named_generators().empty());
+  // Through the Module interface, as a checkpoint walks a model.
+  const Module& as_module = seeded;
+  EXPECT_EQ(as_module.named_generators().size(), 1u);
+  // A module that draws nothing at random lists nothing (Module's default).
+  EXPECT_TRUE(Linear(2, 1).named_generators().empty());
 }
 
 TEST(Dropout, Errors) {

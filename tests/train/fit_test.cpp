@@ -4,12 +4,17 @@
 
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "autograd/elementwise.h"
 #include "autograd/reduce.h"
+#include "callbacks/callback.h"
 #include "data/data_loader.h"
+#include "metrics/history.h"
+#include "metrics/logs.h"
+#include "metrics/metric.h"
 #include "nn/activation_function.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
@@ -17,11 +22,18 @@
 #include "nn/sequential.h"
 #include "optim/sgd.h"
 #include "tensor/factory.h"
+#include "tensor/parallel.h"
 #include "tensor/random.h"
 #include "test_util.h"
 
 namespace nabla::train {
 namespace {
+
+using callbacks::Callback;
+using callbacks::TrainContext;
+using metrics::History;
+using metrics::Logs;
+using metrics::Metric;
 
 // XOR on the four corners, f64 so that comparisons can be exact.
 data::Dataset xor_set() {
@@ -205,6 +217,64 @@ TEST(Fit, InitialEpochContinuesTheNumbering) {
   History history =
       fit(model, nn::MSELoss{}, sgd, data, {.epochs = 5, .verbose = 0, .initial_epoch = 3});
   EXPECT_EQ(history.epochs(), (std::vector<std::int64_t>{3, 4}));
+}
+
+TEST(Fit, ValidationSplitHoldsOutTheLastRowsByKerasRule) {
+  // Keras: floor(10 · (1 − 0.8)) = 1 training sample (1 − 0.8 is
+  // 0.19999999999999996 in binary), so the last 9 validate.
+  const data::Dataset data = line_set(10);
+  nn::Linear model(2, 1, {.dtype = DType::f64});
+  optim::SGD sgd(model.named_parameters(), {.lr = 0.0});
+  History history =
+      fit(model, nn::MSELoss{}, sgd, data,
+          {.epochs = 1, .validation_split = 0.8, .metrics = {SampleCount{}}, .verbose = 0});
+  EXPECT_EQ(history["samples"].front(), 1.0);
+  EXPECT_EQ(history["val_samples"].front(), 9.0);
+  const std::vector<std::int64_t> last{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  EXPECT_DOUBLE_EQ(evaluate(model, nn::MSELoss{}, data.subset(last)).at("loss"),
+                   history["val_loss"].front());
+}
+
+// Records the thread count fit runs its batches with; can throw at an epoch's end.
+class ThreadCountRecorder : public Callback {
+ public:
+  std::vector<int> counts;
+  bool throw_at_epoch_end = false;
+  void on_batch_end(TrainContext&, std::int64_t, const Logs&) override {
+    counts.push_back(get_num_threads());
+  }
+  void on_epoch_end(TrainContext&, std::int64_t, const Logs&) override {
+    if (throw_at_epoch_end) throw std::runtime_error("stop here");
+  }
+};
+
+TEST(Fit, ThreadsSetsTheCountForTheRunAndRestoresIt) {
+  testing::ThreadCountGuard guard;
+  const data::Dataset data = line_set(6);
+  nn::Linear model(2, 1, {.dtype = DType::f64});
+  optim::SGD sgd(model.named_parameters(), {.lr = 0.01});
+  set_num_threads(1);
+  auto recorder = std::make_shared<ThreadCountRecorder>();
+  fit(model, nn::MSELoss{}, sgd, data,
+      {.batch_size = 3, .callbacks = {recorder}, .verbose = 0, .threads = 2});
+  EXPECT_EQ(recorder->counts, (std::vector<int>{2, 2}));
+  EXPECT_EQ(get_num_threads(), 1);
+
+  // 0 keeps the current count.
+  recorder->counts.clear();
+  fit(model, nn::MSELoss{}, sgd, data, {.batch_size = 3, .callbacks = {recorder}, .verbose = 0});
+  EXPECT_EQ(recorder->counts, (std::vector<int>{1, 1}));
+
+  // The count is restored when fit throws.
+  recorder->throw_at_epoch_end = true;
+  EXPECT_THROW(fit(model, nn::MSELoss{}, sgd, data,
+                   {.batch_size = 3, .callbacks = {recorder}, .verbose = 0, .threads = 2}),
+               std::runtime_error);
+  EXPECT_EQ(get_num_threads(), 1);
+
+  testing::expect_error([&] { fit(model, nn::MSELoss{}, sgd, data, {.threads = -1}); },
+                        {"fit", "threads", "-1"});
+  EXPECT_EQ(get_num_threads(), 1);
 }
 
 TEST(Predict, OutputsAndClassesInEvaluationModeWithModeRestored) {

@@ -1,0 +1,468 @@
+// The safetensors file format itself (save_safetensors, load_safetensors):
+// header layout, atomic writing, and the validation of every field read back.
+// Models and training states on top of it are model_file.cpp and
+// training_state.cpp.
+
+#include "checkpoint/safetensors.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "tensor/error.h"
+
+// The data of a tensor is written and read as the bytes of its elements in
+// memory; the format stores them little-endian.
+static_assert(std::endian::native == std::endian::little,
+              "nabla's safetensors I/O assumes a little-endian machine");
+
+namespace nabla::checkpoint {
+namespace {
+
+namespace fs = std::filesystem;
+using OrderedJson = nlohmann::ordered_json;
+
+/// The reference implementation's limit: no real header comes close, and it
+/// bounds what a corrupted length field can make us allocate.
+constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
+
+constexpr const char* kMetadataKey = "__metadata__";
+
+std::string_view dtype_code(DType dtype) {
+  switch (dtype) {
+    case DType::f32:
+      return "F32";
+    case DType::f64:
+      return "F64";
+    case DType::i64:
+      return "I64";
+  }
+  return "?";
+}
+
+bool dtype_from_code(std::string_view code, DType& dtype) {
+  if (code == "F32")
+    dtype = DType::f32;
+  else if (code == "F64")
+    dtype = DType::f64;
+  else if (code == "I64")
+    dtype = DType::i64;
+  else
+    return false;
+  return true;
+}
+
+/// The other dtypes of the safetensors specification, which nabla cannot hold.
+bool is_other_safetensors_dtype(std::string_view code) {
+  static const std::set<std::string_view> codes = {
+      "BOOL", "U8",      "I8",      "U16",     "I16",     "F16",     "BF16", "U32", "I32",
+      "U64",  "F8_E5M2", "F8_E4M3", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4",   "C64"};
+  return codes.count(code) != 0;
+}
+
+// ---- Writing.
+
+/// Writes `size` bytes to `fd`, retrying short writes; false on an error.
+bool write_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// A temporary file next to the target; removed by the destructor unless
+/// committed (renamed over the target), so a failed write leaves nothing behind.
+class TempFile {
+ public:
+  explicit TempFile(const fs::path& target) : target_(target) {
+    static std::atomic<std::uint64_t> counter{0};
+    path_ = target;
+    path_ += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail("cannot create the temporary file " + path_.string());
+    created_ = true;
+  }
+  ~TempFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (created_) {
+      std::error_code ignored;
+      fs::remove(path_, ignored);
+    }
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  void write(const void* data, std::size_t size) {
+    if (!write_all(fd_, data, size)) fail("cannot write " + path_.string());
+  }
+
+  /// Flushes the data to disk and renames the file over the target, so that
+  /// the target is either the old file or the complete new one.
+  void commit() {
+    if (::fsync(fd_) != 0) fail("cannot flush " + path_.string());
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) fail("cannot close " + path_.string());
+    if (::rename(path_.c_str(), target_.c_str()) != 0)
+      fail("cannot rename " + path_.string() + " to it");
+    created_ = false;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    std::string reason = std::strerror(errno);
+    NABLA_CHECK(false, "save_safetensors", target_.string(), ": ", what, ": ", reason);
+  }
+
+  fs::path target_;
+  fs::path path_;
+  int fd_ = -1;
+  bool created_ = false;
+};
+
+/// The header text padded with spaces so that the data starts at a multiple
+/// of 8 bytes (as the reference writer does: aligned reads when mapped).
+std::string header_text(const fs::path& path, const StateDict& tensors, const Metadata& metadata) {
+  OrderedJson header = OrderedJson::object();
+  if (!metadata.empty()) {
+    OrderedJson meta = OrderedJson::object();
+    for (const auto& [key, value] : metadata) meta[key] = value;
+    header[kMetadataKey] = std::move(meta);
+  }
+  std::uint64_t offset = 0;
+  for (const auto& [name, tensor] : tensors) {
+    NABLA_CHECK(name != kMetadataKey, "save_safetensors", path.string(), ": the tensor name '",
+                kMetadataKey, "' is reserved for the metadata");
+    NABLA_CHECK(tensor.defined(), "save_safetensors", path.string(), ": tensor '", name,
+                "' is undefined");
+    std::uint64_t nbytes = static_cast<std::uint64_t>(tensor.numel()) * tensor.element_size();
+    OrderedJson entry = OrderedJson::object();
+    entry["dtype"] = dtype_code(tensor.dtype());
+    entry["shape"] = std::vector<std::int64_t>(tensor.shape().begin(), tensor.shape().end());
+    entry["data_offsets"] = {offset, offset + nbytes};
+    header[name] = std::move(entry);
+    offset += nbytes;
+  }
+  std::string text;
+  try {
+    text = header.dump();
+  } catch (const nlohmann::json::exception&) {
+    // dump() rejects strings that are not valid UTF-8.
+    NABLA_CHECK(false, "save_safetensors", path.string(),
+                ": a tensor name or metadata string is not valid UTF-8");
+  }
+  text.append((8 - text.size() % 8) % 8, ' ');
+  return text;
+}
+
+// ---- Reading.
+
+/// One tensor of the header, as far as it could be read.
+struct HeaderEntry {
+  std::string name;
+  DType dtype = DType::f32;
+  Shape shape;
+  std::uint64_t begin = 0, end = 0;
+  bool offsets_ok = false;
+};
+
+/// Reads a non-negative JSON integer; false for anything else (negative,
+/// fractional, too large for u64, not a number).
+bool read_unsigned(const OrderedJson& value, std::uint64_t& out) {
+  if (!value.is_number_unsigned()) return false;
+  out = value.get<std::uint64_t>();
+  return true;
+}
+
+/// Checks one tensor entry; appends what is wrong with it to `problems`.
+/// Returns false when the entry cannot be used at all.
+bool parse_entry(const std::string& name,
+                 const OrderedJson& value,
+                 std::uint64_t buffer_size,
+                 HeaderEntry& entry,
+                 std::vector<std::string>& problems) {
+  const std::string where = "tensor '" + name + "': ";
+  entry.name = name;
+  if (name.empty()) problems.push_back("a tensor has an empty name");
+  if (!value.is_object()) {
+    problems.push_back(where + "expected an object, got " + value.dump());
+    return false;
+  }
+  std::size_t before = problems.size();
+  for (const auto& [key, field] : value.items()) {
+    if (key != "dtype" && key != "shape" && key != "data_offsets")
+      problems.push_back(where + "unknown field '" + key + "'");
+  }
+  for (const char* key : {"dtype", "shape", "data_offsets"}) {
+    if (!value.contains(key)) problems.push_back(where + "missing field '" + key + "'");
+  }
+
+  bool dtype_ok = false;
+  if (auto it = value.find("dtype"); it != value.end()) {
+    if (!it->is_string()) {
+      problems.push_back(where + "dtype must be a string, got " + it->dump());
+    } else {
+      const std::string& code = it->get_ref<const std::string&>();
+      dtype_ok = dtype_from_code(code, entry.dtype);
+      if (!dtype_ok && is_other_safetensors_dtype(code)) {
+        problems.push_back(where + "dtype " + code +
+                           " is not supported (nabla reads F32, F64, I64)");
+      } else if (!dtype_ok) {
+        problems.push_back(where + "unknown dtype '" + code + "'");
+      }
+    }
+  }
+
+  bool shape_ok = false;
+  if (auto it = value.find("shape"); it != value.end()) {
+    shape_ok = it->is_array();
+    if (!shape_ok) {
+      problems.push_back(where + "shape must be an array, got " + it->dump());
+    } else if (static_cast<std::int64_t>(it->size()) > kMaxRank) {
+      problems.push_back(where + "shape " + it->dump() + " has more than " +
+                         std::to_string(kMaxRank) + " dimensions");
+      shape_ok = false;
+    } else {
+      for (const auto& dim : *it) {
+        std::uint64_t size = 0;
+        if (!read_unsigned(dim, size) ||
+            size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+          problems.push_back(where + "shape " + it->dump() + " must hold non-negative integers");
+          shape_ok = false;
+          break;
+        }
+        entry.shape.push_back(static_cast<std::int64_t>(size));
+      }
+    }
+  }
+
+  if (auto it = value.find("data_offsets"); it != value.end()) {
+    entry.offsets_ok = it->is_array() && it->size() == 2 && read_unsigned((*it)[0], entry.begin) &&
+                       read_unsigned((*it)[1], entry.end) && entry.begin <= entry.end;
+    if (!entry.offsets_ok) {
+      problems.push_back(where + "data_offsets " + it->dump() +
+                         " must be two non-negative integers [begin, end] with begin <= end");
+    } else if (entry.end > buffer_size) {
+      problems.push_back(where + "data_offsets " + it->dump() +
+                         " are out of bounds of the data buffer of " + std::to_string(buffer_size) +
+                         " bytes");
+    }
+  }
+
+  // The byte size the dtype and shape imply, without overflowing.
+  if (dtype_ok && shape_ok && entry.offsets_ok) {
+    std::uint64_t nbytes = size_of(entry.dtype);
+    bool overflow = false;
+    bool empty = std::find(entry.shape.begin(), entry.shape.end(), 0) != entry.shape.end();
+    if (empty) {
+      nbytes = 0;
+    } else {
+      for (std::int64_t d : entry.shape)
+        overflow =
+            overflow || __builtin_mul_overflow(nbytes, static_cast<std::uint64_t>(d), &nbytes);
+    }
+    std::ostringstream shape_text;
+    shape_text << entry.shape;
+    if (overflow) {
+      problems.push_back(where + "shape " + shape_text.str() + " is too large");
+    } else if (nbytes != entry.end - entry.begin) {
+      problems.push_back(where + "shape " + shape_text.str() + " of " +
+                         std::string(dtype_code(entry.dtype)) + " needs " + std::to_string(nbytes) +
+                         " bytes, data_offsets [" + std::to_string(entry.begin) + ", " +
+                         std::to_string(entry.end) + "] hold " +
+                         std::to_string(entry.end - entry.begin));
+    }
+  }
+  return problems.size() == before;
+}
+
+/// The offsets of all entries must tile the buffer: sorted, each starts
+/// where the previous one ended, the last ends at the buffer's end.
+void check_coverage(std::vector<const HeaderEntry*> entries,
+                    std::uint64_t buffer_size,
+                    std::vector<std::string>& problems) {
+  std::sort(entries.begin(), entries.end(), [](const HeaderEntry* a, const HeaderEntry* b) {
+    return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+  });
+  std::uint64_t covered = 0;
+  const HeaderEntry* previous = nullptr;
+  for (const HeaderEntry* e : entries) {
+    if (e->begin < covered) {
+      problems.push_back("tensor '" + e->name + "' [" + std::to_string(e->begin) + ", " +
+                         std::to_string(e->end) + ") overlaps tensor '" + previous->name + "' [" +
+                         std::to_string(previous->begin) + ", " + std::to_string(previous->end) +
+                         ")");
+    } else if (e->begin > covered) {
+      problems.push_back("bytes [" + std::to_string(covered) + ", " + std::to_string(e->begin) +
+                         ") of the data buffer belong to no tensor (a gap before tensor '" +
+                         e->name + "')");
+    }
+    if (previous == nullptr || e->end >= covered) previous = e;
+    covered = std::max(covered, e->end);
+  }
+  if (covered < buffer_size) {
+    problems.push_back("bytes [" + std::to_string(covered) + ", " + std::to_string(buffer_size) +
+                       ") of the data buffer belong to no tensor");
+  }
+}
+
+[[noreturn]] void report(const fs::path& path, const std::vector<std::string>& problems) {
+  std::ostringstream message;
+  message << path.string() << ": ";
+  if (problems.size() == 1) {
+    message << problems.front();
+  } else {
+    message << problems.size() << " problems:";
+    for (const std::string& p : problems) message << "\n  " << p;
+  }
+  nabla::detail::throw_error("load_safetensors", message.str());
+}
+
+}  // namespace
+
+void save_safetensors(const fs::path& path, const StateDict& tensors, const Metadata& metadata) {
+  const std::string header = header_text(path, tensors, metadata);
+  unsigned char length[8];
+  std::uint64_t n = header.size();
+  std::memcpy(length, &n, 8);  // little-endian (static_assert above)
+
+  TempFile file(path);
+  file.write(length, 8);
+  file.write(header.data(), header.size());
+  for (const auto& [name, tensor] : tensors) {
+    if (tensor.numel() == 0) continue;
+    Tensor data = tensor.contiguous();  // any strides: written in row-major order
+    file.write(data.raw_data(), static_cast<std::size_t>(data.numel()) * data.element_size());
+  }
+  file.commit();
+}
+
+SafetensorsFile load_safetensors(const fs::path& path) {
+  std::error_code error;
+  fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) report(path, {"no such file"});
+  if (!fs::is_regular_file(status)) report(path, {"not a regular file"});
+  std::uint64_t file_size = fs::file_size(path, error);
+  if (error) report(path, {"cannot read the file size: " + error.message()});
+  std::ifstream in(path, std::ios::binary);
+  if (!in) report(path, {"cannot open the file"});
+
+  if (file_size < 8) {
+    report(path, {"the file has " + std::to_string(file_size) +
+                  " bytes, fewer than the 8 of the header length"});
+  }
+  unsigned char length_bytes[8];
+  in.read(reinterpret_cast<char*>(length_bytes), 8);
+  if (!in) report(path, {"cannot read the header length"});
+  std::uint64_t header_size = 0;
+  std::memcpy(&header_size, length_bytes, 8);
+  if (header_size > kMaxHeaderBytes) {
+    report(path, {"header length " + std::to_string(header_size) + " exceeds the limit of " +
+                  std::to_string(kMaxHeaderBytes) + " bytes"});
+  }
+  if (header_size > file_size - 8) {
+    report(path, {"header length " + std::to_string(header_size) + " exceeds the " +
+                  std::to_string(file_size - 8) + " bytes after the length field (truncated?)"});
+  }
+  std::string header(header_size, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(header_size));
+  if (!in) report(path, {"cannot read the header"});
+  const std::uint64_t buffer_size = file_size - 8 - header_size;
+
+  if (header.empty() || header.front() != '{') report(path, {"the header does not start with '{'"});
+
+  // Duplicate names would silently keep the last value; the callback sees
+  // every key of every object as it is parsed.
+  std::vector<std::string> problems;
+  std::vector<std::set<std::string>> open_objects;
+  auto on_event = [&](int depth, OrderedJson::parse_event_t event, OrderedJson& parsed) {
+    using Event = OrderedJson::parse_event_t;
+    if (event == Event::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Event::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == Event::key && !open_objects.empty()) {
+      const std::string& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second)
+        problems.push_back("duplicate key '" + key + "' at depth " + std::to_string(depth));
+    }
+    return true;
+  };
+  // Ordered, so that tensors sharing an offset (empty ones) keep the file's order.
+  OrderedJson json;
+  try {
+    json = OrderedJson::parse(header, on_event);
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    if (auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
+    report(path, {"the header is not valid JSON: " + what});
+  }
+  if (!json.is_object()) report(path, {"the header is not a JSON object"});
+
+  SafetensorsFile result;
+  std::vector<HeaderEntry> entries;
+  entries.reserve(json.size());
+  for (const auto& [name, value] : json.items()) {
+    if (name == kMetadataKey) {
+      if (!value.is_object()) {
+        problems.push_back(std::string(kMetadataKey) + " must be an object, got " + value.dump());
+        continue;
+      }
+      for (const auto& [key, text] : value.items()) {
+        if (text.is_string())
+          result.metadata[key] = text.get<std::string>();
+        else
+          problems.push_back("metadata '" + key + "' must be a string, got " + text.dump());
+      }
+      continue;
+    }
+    HeaderEntry entry;
+    parse_entry(name, value, buffer_size, entry, problems);
+    entries.push_back(std::move(entry));
+  }
+  std::vector<const HeaderEntry*> placed;
+  for (const HeaderEntry& e : entries)
+    if (e.offsets_ok && e.end <= buffer_size) placed.push_back(&e);
+  check_coverage(placed, buffer_size, problems);
+  if (!problems.empty()) report(path, problems);
+
+  // Everything is consistent: each tensor's bytes lie inside the file, so
+  // the allocations below add up to at most the file's size.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const HeaderEntry& a, const HeaderEntry& b) { return a.begin < b.begin; });
+  const std::uint64_t data_start = 8 + header_size;
+  for (HeaderEntry& e : entries) {
+    Tensor tensor(e.shape, e.dtype);
+    if (e.end > e.begin) {
+      in.seekg(static_cast<std::streamoff>(data_start + e.begin));
+      in.read(static_cast<char*>(tensor.raw_data()), static_cast<std::streamsize>(e.end - e.begin));
+      if (!in) report(path, {"cannot read the data of tensor '" + e.name + "'"});
+    }
+    result.tensors.insert(std::move(e.name), std::move(tensor));
+  }
+  return result;
+}
+
+}  // namespace nabla::checkpoint

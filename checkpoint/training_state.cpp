@@ -1,0 +1,306 @@
+// Training states as safetensors files: what goes under which tensor name and
+// metadata key, and the restore order that leaves the model, the optimizer and
+// the generators untouched when anything is wrong.
+
+#include "checkpoint/training_state.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "checkpoint/safetensors.h"
+#include "nn/module.h"
+#include "optim/optimizer.h"
+#include "tensor/error.h"
+#include "tensor/random.h"
+
+namespace nabla::checkpoint {
+namespace {
+
+namespace fs = std::filesystem;
+using OrderedJson = nlohmann::ordered_json;
+
+using metrics::History;
+using metrics::Logs;
+
+/// Rethrows an error of a lower layer (Module::load_state_dict, ...) as
+/// `op: <path>: <its message>`, so the user learns which file was at fault.
+template <class F>
+void with_file_name(const char* op, const fs::path& path, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    nabla::detail::throw_error(op, path.string(), ": ", e.what());
+  }
+}
+
+// ---- History as JSON. Finite doubles are JSON numbers (written in the
+// shortest form that reads back to the same double); NaN and infinities,
+// which JSON lacks, are the strings "NaN", "Infinity" and "-Infinity", as
+// Python's json module spells them.
+
+OrderedJson number_to_json(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  return x;
+}
+
+bool number_from_json(const OrderedJson& j, double& x) {
+  if (j.is_number()) {
+    x = j.get<double>();
+    return true;
+  }
+  if (!j.is_string()) return false;
+  const std::string& s = j.get_ref<const std::string&>();
+  if (s == "NaN")
+    x = std::numeric_limits<double>::quiet_NaN();
+  else if (s == "Infinity")
+    x = std::numeric_limits<double>::infinity();
+  else if (s == "-Infinity")
+    x = -std::numeric_limits<double>::infinity();
+  else
+    return false;
+  return true;
+}
+
+std::string history_to_json(const History& history) {
+  OrderedJson logs = OrderedJson::array();
+  for (const Logs& epoch_logs : history.logs()) {
+    OrderedJson entry = OrderedJson::object();
+    for (const auto& [key, value] : epoch_logs) entry[key] = number_to_json(value);
+    logs.push_back(std::move(entry));
+  }
+  OrderedJson j = {{"epochs", history.epochs()}, {"logs", std::move(logs)}};
+  return j.dump();
+}
+
+/// Parses what history_to_json wrote; appends problems instead of throwing.
+History history_from_json(const std::string& text, std::vector<std::string>& problems) {
+  History history;
+  OrderedJson j = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
+  bool ok = j.is_object() && j.size() == 2 && j.contains("epochs") && j.contains("logs") &&
+            j["epochs"].is_array() && j["logs"].is_array() &&
+            j["epochs"].size() == j["logs"].size();
+  for (std::size_t i = 0; ok && i < j["epochs"].size(); ++i) {
+    const OrderedJson& epoch = j["epochs"][i];
+    const OrderedJson& entry = j["logs"][i];
+    ok = epoch.is_number_integer() && entry.is_object();
+    Logs logs;
+    for (auto it = entry.begin(); ok && it != entry.end(); ++it) {
+      double value = 0;
+      ok = number_from_json(it.value(), value);
+      logs.set(it.key(), value);
+    }
+    if (ok) history.append(epoch.get<std::int64_t>(), std::move(logs));
+  }
+  if (!ok) {
+    problems.push_back(
+        "metadata 'history' is not {\"epochs\": [integers], \"logs\": [objects of numbers]} of "
+        "equal lengths");
+  }
+  return history;
+}
+
+// ---- Generator states: {"default": {"seed": s, "offset": o}, "modules":
+// {"<module path>[.<name>]": {"seed": s, "offset": o}}}: Module::named_generators
+// of every module, under its path.
+
+OrderedJson generator_to_json(const Generator& gen) {
+  return {{"seed", gen.initial_seed()}, {"offset", gen.offset()}};
+}
+
+struct GeneratorState {
+  std::uint64_t seed = 0, offset = 0;
+};
+
+bool generator_from_json(const OrderedJson& j, GeneratorState& state) {
+  if (!j.is_object() || j.size() != 2 || !j.contains("seed") || !j.contains("offset") ||
+      !j["seed"].is_number_unsigned() || !j["offset"].is_number_unsigned())
+    return false;
+  state.seed = j["seed"].get<std::uint64_t>();
+  state.offset = j["offset"].get<std::uint64_t>();
+  return true;
+}
+
+/// A generator the model draws from besides the default one: its key in the
+/// file (the module's path, with the generator's name when it has one) and
+/// the module's type for messages.
+struct ModuleGenerator {
+  std::string key;
+  std::string type;
+  Generator* generator;
+};
+
+std::vector<ModuleGenerator> module_generators(const nn::Module& model) {
+  std::vector<ModuleGenerator> result;
+  for (const auto& [path, module] : model.named_modules()) {
+    for (const auto& [name, generator] : module->named_generators()) {
+      const std::string key = path.empty() || name.empty() ? path + name : path + "." + name;
+      result.push_back({key, module->type_name(), generator});
+    }
+  }
+  return result;
+}
+
+std::string generators_to_json(const nn::Module& model) {
+  OrderedJson modules = OrderedJson::object();
+  for (const ModuleGenerator& g : module_generators(model))
+    modules[g.key] = generator_to_json(*g.generator);
+  OrderedJson j = {{"default", generator_to_json(default_generator())},
+                   {"modules", std::move(modules)}};
+  return j.dump();
+}
+
+/// The generator states to restore, matched against the model's generators.
+struct GeneratorPlan {
+  GeneratorState default_state;
+  std::vector<std::pair<Generator*, GeneratorState>> modules;
+};
+
+GeneratorPlan generators_from_json(const std::string& text,
+                                   nn::Module& model,
+                                   std::vector<std::string>& problems) {
+  GeneratorPlan plan;
+  OrderedJson j = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("default") || !j.contains("modules") ||
+      !generator_from_json(j["default"], plan.default_state) || !j["modules"].is_object()) {
+    problems.push_back(
+        "metadata 'generators' is not {\"default\": {\"seed\", \"offset\"}, \"modules\": {...}}");
+    return plan;
+  }
+  const OrderedJson& saved = j["modules"];
+  const std::vector<ModuleGenerator> generators = module_generators(model);
+  for (const ModuleGenerator& g : generators) {
+    auto it = saved.find(g.key);
+    GeneratorState state;
+    if (it == saved.end()) {
+      problems.push_back("no generator state saved for the " + g.type + " '" + g.key + "'");
+    } else if (!generator_from_json(*it, state)) {
+      problems.push_back("the generator state of '" + g.key + "' is not {\"seed\", \"offset\"}");
+    } else {
+      plan.modules.emplace_back(g.generator, state);
+    }
+  }
+  for (const auto& [key, value] : saved.items()) {
+    bool known = false;
+    for (const ModuleGenerator& g : generators) known = known || g.key == key;
+    if (!known) {
+      problems.push_back("a generator state is saved for '" + key +
+                         "', which is not a generator of the model");
+    }
+  }
+  return plan;
+}
+
+const std::string* find_metadata(const Metadata& metadata,
+                                 const std::string& key,
+                                 std::vector<std::string>& problems) {
+  auto it = metadata.find(key);
+  if (it != metadata.end()) return &it->second;
+  problems.push_back("missing metadata '" + key + "'");
+  return nullptr;
+}
+
+}  // namespace
+
+void save_training_state(const fs::path& path,
+                         const nn::Module& model,
+                         const optim::Optimizer& optimizer,
+                         std::int64_t next_epoch,
+                         const History& history) {
+  NABLA_CHECK(next_epoch >= 0, "save_training_state", path.string(), ": next_epoch ", next_epoch,
+              " is negative");
+  StateDict tensors;
+  for (const auto& [key, value] : model.state_dict())
+    tensors.insert(std::string(kModelPrefix) + key, value);
+  for (const auto& [key, value] : optimizer.state_dict())
+    tensors.insert(std::string(kOptimizerPrefix) + key, value);
+  Metadata meta{{"format", std::string(kTrainingStateFormat)},
+                {"optimizer", optimizer.name()},
+                {"next_epoch", std::to_string(next_epoch)},
+                {"history", history_to_json(history)},
+                {"generators", generators_to_json(model)}};
+  save_safetensors(path, tensors, meta);
+}
+
+std::int64_t load_training_state(const fs::path& path,
+                                 nn::Module& model,
+                                 optim::Optimizer& optimizer,
+                                 History& history) {
+  SafetensorsFile file = load_safetensors(path);
+
+  // Everything that can be wrong with the metadata, in one error.
+  std::vector<std::string> problems;
+  if (const std::string* format = find_metadata(file.metadata, "format", problems);
+      format != nullptr && *format != kTrainingStateFormat) {
+    problems.push_back("metadata 'format' is '" + *format + "', expected '" +
+                       std::string(kTrainingStateFormat) + "'");
+  }
+  if (const std::string* name = find_metadata(file.metadata, "optimizer", problems);
+      name != nullptr && *name != optimizer.name()) {
+    problems.push_back("the state is of the optimizer " + *name + ", not " + optimizer.name());
+  }
+  std::int64_t next_epoch = -1;
+  if (const std::string* text = find_metadata(file.metadata, "next_epoch", problems)) {
+    std::size_t used = 0;
+    try {
+      next_epoch = std::stoll(*text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text->size() || next_epoch < 0 || (*text)[0] == '+' ||
+        (*text)[0] == ' ') {
+      problems.push_back("metadata 'next_epoch' is '" + *text + "', not a non-negative integer");
+    }
+  }
+  History loaded;
+  if (const std::string* text = find_metadata(file.metadata, "history", problems))
+    loaded = history_from_json(*text, problems);
+  GeneratorPlan plan;
+  if (const std::string* text = find_metadata(file.metadata, "generators", problems))
+    plan = generators_from_json(*text, model, problems);
+
+  StateDict model_state, optimizer_state;
+  for (const auto& [key, value] : file.tensors) {
+    if (key.starts_with(kModelPrefix))
+      model_state.insert(key.substr(kModelPrefix.size()), value);
+    else if (key.starts_with(kOptimizerPrefix))
+      optimizer_state.insert(key.substr(kOptimizerPrefix.size()), value);
+    else
+      problems.push_back("tensor '" + key + "' is neither model.* nor optimizer.*");
+  }
+  if (!problems.empty()) {
+    std::string message = path.string() + ": " + std::to_string(problems.size()) + " problem(s):";
+    for (const std::string& p : problems) message += "\n  " + p;
+    nabla::detail::throw_error("load_training_state", message);
+  }
+
+  // Module::load_state_dict and Optimizer::load_state_dict each validate
+  // before changing anything; the model is put back if the optimizer's
+  // state turns out not to fit, so a failed load leaves both as they were.
+  StateDict model_before = model.state_dict().clone();
+  with_file_name("load_training_state", path, [&] { model.load_state_dict(model_state); });
+  try {
+    with_file_name("load_training_state", path,
+                   [&] { optimizer.load_state_dict(optimizer_state); });
+  } catch (...) {
+    model.load_state_dict(model_before);
+    throw;
+  }
+
+  default_generator().seed(plan.default_state.seed);
+  default_generator().set_offset(plan.default_state.offset);
+  for (const auto& [gen, state] : plan.modules) {
+    gen->seed(state.seed);
+    gen->set_offset(state.offset);
+  }
+  history = std::move(loaded);
+  return next_epoch;
+}
+
+}  // namespace nabla::checkpoint

@@ -1,0 +1,10 @@
+// Every part of the plot layer: the plots of a training run (training curves,
+// decision boundary, confusion matrix, first-layer weights) and the gnuplot
+// pipe they are drawn through. Include this (or nabla.h).
+#pragma once
+
+#include "plot/confusion_matrix_plot.h"
+#include "plot/decision_boundary.h"
+#include "plot/gnuplot.h"
+#include "plot/history_plot.h"
+#include "plot/weight_grid.h"

@@ -1,0 +1,240 @@
+// save_training_state / load_training_state: training that resumes from a
+// checkpoint exactly as if it had never stopped, generator and History round
+// trips, and failed loads that change nothing.
+
+#include "checkpoint/training_state.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "checkpoint/model_file.h"
+#include "checkpoint/safetensors.h"
+#include "checkpoint/training_state_fixtures.h"
+#include "data/data_loader.h"
+#include "optim/adam.h"
+#include "optim/sgd.h"
+#include "test_util.h"
+
+namespace nabla::checkpoint {
+namespace {
+
+namespace fs = std::filesystem;
+using metrics::History;
+using metrics::Logs;
+using testing::expect_error;
+using testing::expect_same_history;
+using testing::make_model;
+using testing::regression_data;
+using testing::state_bytes;
+using testing::TempDir;
+using testing::tensor_bytes;
+using testing::train_a_little;
+
+/// Epochs first .. last-1 of a plain training loop over shuffled mini-batches;
+/// each epoch's mean loss goes into `history`.
+void run_epochs(nn::Module& model,
+                optim::Optimizer& optimizer,
+                const data::Dataset& dataset,
+                std::int64_t first,
+                std::int64_t last,
+                History& history) {
+  data::DataLoader loader(dataset, {.batch_size = 16, .shuffle = true, .seed = 5});
+  for (std::int64_t epoch = first; epoch < last; ++epoch) {
+    loader.set_epoch(epoch);
+    double sum = 0;
+    for (const data::Batch& batch : loader) {
+      optimizer.zero_grad();
+      Variable loss = nn::mse_loss(model(Variable(batch.inputs)), Variable(batch.targets));
+      loss.backward();
+      optimizer.step();
+      sum += loss.value().item<double>() * static_cast<double>(batch.inputs.size(0));
+    }
+    Logs logs;
+    logs.set("loss", sum / 40.0);
+    logs.set("lr", optimizer.lr());
+    history.append(epoch, std::move(logs));
+  }
+}
+
+TEST(TrainingState, ResumingGivesTheSameResultAsNotStopping) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  const data::Dataset dataset = regression_data();
+
+  // Four epochs in one go.
+  manual_seed(42);
+  auto straight = make_model();
+  optim::Adam straight_adam(straight->named_parameters(), {.lr = 0.01});
+  History straight_history;
+  run_epochs(*straight, straight_adam, dataset, 0, 4, straight_history);
+
+  // Two epochs, a checkpoint, then everything rebuilt from scratch.
+  manual_seed(42);
+  {
+    auto first = make_model();
+    optim::Adam first_adam(first->named_parameters(), {.lr = 0.01});
+    History first_history;
+    run_epochs(*first, first_adam, dataset, 0, 2, first_history);
+    save_training_state(path, *first, first_adam, 2, first_history);
+  }
+  manual_seed(1234);  // the default generator elsewhere, other initial weights
+  auto resumed = make_model();
+  optim::Adam resumed_adam(resumed->named_parameters(), {.lr = 0.5});
+  History history;
+  ASSERT_EQ(load_training_state(path, *resumed, resumed_adam, history), 2);
+  EXPECT_EQ(history.epochs(), (std::vector<std::int64_t>{0, 1}));
+  EXPECT_EQ(resumed_adam.lr(), 0.01);
+  run_epochs(*resumed, resumed_adam, dataset, 2, 4, history);
+
+  EXPECT_EQ(state_bytes(*resumed), state_bytes(*straight));
+  expect_same_history(history, straight_history);
+  EXPECT_EQ(resumed_adam.step_count(), straight_adam.step_count());
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"state.safetensors"});
+}
+
+TEST(TrainingState, RestoresTheGeneratorsAndAHistoryWithNonFiniteValues) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  train_a_little(*model, adam, 9);
+  auto* own = dynamic_cast<nn::Dropout*>(model->named_modules()[4].second);
+  ASSERT_NE(own, nullptr);
+  ASSERT_NE(own->generator(), nullptr);
+  own->generator()->seed(77);
+  own->generator()->set_offset(5);
+  default_generator().seed(88);
+  default_generator().set_offset(std::numeric_limits<std::uint64_t>::max() - 1);
+
+  History history;
+  Logs logs;
+  logs.set("loss", 0.1);
+  logs.set("val_loss", std::numeric_limits<double>::quiet_NaN());
+  logs.set("max", std::numeric_limits<double>::infinity());
+  logs.set("min", -std::numeric_limits<double>::infinity());
+  logs.set("tiny", std::numeric_limits<double>::denorm_min());
+  logs.set("negative_zero", -0.0);
+  logs.set("third", 1.0 / 3.0);
+  history.append(0, logs);
+  history.append(5, Logs());
+  save_training_state(path, *model, adam, 6, history);
+
+  own->generator()->seed(1);
+  default_generator().seed(2);
+  History loaded;
+  loaded.append(99, logs);  // replaced, not extended
+  EXPECT_EQ(load_training_state(path, *model, adam, loaded), 6);
+  EXPECT_EQ(own->generator()->initial_seed(), 77u);
+  EXPECT_EQ(own->generator()->offset(), 5u);
+  EXPECT_EQ(default_generator().initial_seed(), 88u);
+  EXPECT_EQ(default_generator().offset(), std::numeric_limits<std::uint64_t>::max() - 1);
+  ASSERT_EQ(loaded.epochs(), (std::vector<std::int64_t>{0, 5}));
+  EXPECT_TRUE(loaded.at(1).empty());
+  const Logs& back = loaded.at(0);
+  ASSERT_EQ(back.size(), 7u);
+  EXPECT_EQ(back.begin()->first, "loss");
+  EXPECT_EQ(back.at("loss"), 0.1);
+  EXPECT_TRUE(std::isnan(back.at("val_loss")));
+  EXPECT_EQ(back.at("max"), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(back.at("min"), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(back.at("tiny"), std::numeric_limits<double>::denorm_min());
+  EXPECT_TRUE(std::signbit(back.at("negative_zero")));
+  EXPECT_EQ(back.at("third"), 1.0 / 3.0);
+}
+
+TEST(TrainingState, TheFileIsPlainSafetensors) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  train_a_little(*model, adam, 9);
+  History history;
+  save_training_state(path, *model, adam, 3, history);
+
+  SafetensorsFile file = load_safetensors(path);
+  EXPECT_EQ(file.metadata.at("format"), "nabla-training-state");
+  EXPECT_EQ(file.metadata.at("optimizer"), "Adam");
+  EXPECT_EQ(file.metadata.at("next_epoch"), "3");
+  EXPECT_EQ(file.metadata.at("history"), "{\"epochs\":[],\"logs\":[]}");
+  EXPECT_EQ(file.tensors.at("optimizer.step").item<std::int64_t>(), 3);
+  EXPECT_TRUE(file.tensors.contains("model.1.running_var"));
+  EXPECT_TRUE(file.tensors.contains("optimizer.0.weight.exp_avg"));
+
+  // load_model takes the model's part of it.
+  manual_seed(4);
+  auto fresh = make_model();
+  ASSERT_NE(state_bytes(*fresh), state_bytes(*model));
+  EXPECT_EQ(load_model(path, *fresh).at("format"), "nabla-training-state");
+  EXPECT_EQ(state_bytes(*fresh), state_bytes(*model));
+}
+
+TEST(TrainingState, AFailedLoadChangesNothing) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  train_a_little(*model, adam, 9);
+  History history;
+  Logs logs;
+  logs.set("loss", 1.0);
+  history.append(0, logs);
+  save_training_state(path, *model, adam, 1, history);
+
+  // The model's part fits, the optimizer's does not (its parameters are
+  // unnamed, "0", "1", ...): the model is put back as it was.
+  manual_seed(4);
+  auto other = make_model();
+  optim::Adam unnamed(other->parameters());
+  const std::vector<std::string> before = state_bytes(*other);
+  default_generator().seed(5);
+  History untouched;
+  expect_error([&] { load_training_state(path, *other, unnamed, untouched); },
+               {"load_training_state", path.string(), "0.weight.exp_avg"});
+  EXPECT_EQ(state_bytes(*other), before);
+  EXPECT_EQ(unnamed.step_count(), 0);
+  EXPECT_EQ(default_generator().initial_seed(), 5u);
+  EXPECT_EQ(default_generator().offset(), 0u);
+  EXPECT_TRUE(untouched.empty());
+
+  // Another optimizer, another architecture: the metadata and the model.
+  optim::SGD sgd(other->named_parameters(), {.lr = 0.1});
+  expect_error([&] { load_training_state(path, *other, sgd, untouched); },
+               {"load_training_state", path.string(), "optimizer Adam, not SGD"});
+  auto wide = make_model(9);
+  optim::Adam wide_adam(wide->named_parameters());
+  expect_error([&] { load_training_state(path, *wide, wide_adam, untouched); },
+               {"load_training_state", path.string(), "0.weight", "1.running_mean"});
+
+  // A model file is not a training state: every missing piece is listed.
+  save_model(path, *model);
+  expect_error([&] { load_training_state(path, *other, unnamed, untouched); },
+               {"load_training_state", path.string(), "'format' is 'nabla-model'",
+                "missing metadata 'optimizer'", "missing metadata 'next_epoch'",
+                "missing metadata 'history'", "missing metadata 'generators'",
+                "tensor '0.weight' is neither model.* nor optimizer.*"});
+
+  // Metadata of the right keys but the wrong form.
+  SafetensorsFile saved;
+  save_training_state(path, *model, adam, 1, history);
+  saved = load_safetensors(path);
+  saved.metadata["next_epoch"] = "-3";
+  saved.metadata["history"] = "{\"epochs\":[0],\"logs\":[{\"loss\":\"high\"}]}";
+  saved.metadata["generators"] = "{\"default\":{\"seed\":1,\"offset\":0},\"modules\":{}}";
+  save_safetensors(path, saved.tensors, saved.metadata);
+  expect_error([&] { load_training_state(path, *other, adam, untouched); },
+               {"load_training_state", "'next_epoch' is '-3'", "metadata 'history' is not",
+                "no generator state saved for the Dropout '3'"});
+  EXPECT_EQ(state_bytes(*other), before);
+}
+
+}  // namespace
+}  // namespace nabla::checkpoint
