@@ -1,19 +1,6 @@
 # Fails when a folder includes a header of a layer it may not depend on, or
 # when autograd/ touches raw element data.
-# The allowed edges are those of docs/architecture.md:
-#   tensor -> (nothing); autograd -> tensor; nn -> autograd, tensor;
-#   optim -> autograd, tensor; data -> tensor; train -> everything below it.
-set(layers tensor autograd nn optim data metrics checkpoint callbacks plot train)
-set(allowed_tensor tensor)
-set(allowed_autograd tensor autograd)
-set(allowed_nn tensor autograd nn)
-set(allowed_optim tensor autograd optim)
-set(allowed_data tensor data)
-set(allowed_metrics tensor metrics)
-set(allowed_checkpoint tensor autograd nn optim metrics checkpoint)
-set(allowed_callbacks tensor autograd nn optim metrics checkpoint callbacks)
-set(allowed_plot tensor autograd nn data metrics plot)
-set(allowed_train tensor autograd nn optim data metrics callbacks train)
+include(${CMAKE_CURRENT_LIST_DIR}/layers.cmake)
 
 set(violations "")
 foreach(layer IN LISTS layers)
