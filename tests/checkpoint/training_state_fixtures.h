@@ -1,7 +1,7 @@
-// Models and data shared by the model-file and training-state tests, and by
-// the test of fit resumed from a training state: a model with BatchNorm
-// buffers and Dropout generators, its state as bytes, a few training steps,
-// regression data, and a bitwise comparison of Histories.
+// Models shared by the model-file and training-state tests, and by the tests
+// of training resumed from a training state (tests/train/resume_test.cpp): a
+// model with BatchNorm buffers and Dropout generators, its state as bytes, a
+// few training steps, and a bitwise comparison of Histories.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,7 +15,6 @@
 
 #include "autograd/variable.h"
 #include "checkpoint/checkpoint_test_util.h"
-#include "data/dataset.h"
 #include "metrics/history.h"
 #include "nn/activation_modules.h"
 #include "nn/batch_norm.h"
@@ -62,20 +61,6 @@ inline void train_a_little(nn::Module& model, optim::Optimizer& optimizer, std::
     loss.backward();
     optimizer.step();
   }
-}
-
-/// Regression data: targets from a fixed linear map of the inputs plus noise.
-inline data::Dataset regression_data() {
-  Generator gen(7);
-  Tensor x = randn({40, 4}, gen);
-  Tensor noise = randn({40, 2}, gen);
-  std::vector<double> xs = x.to_vector<double>(), ns = noise.to_vector<double>();
-  std::vector<float> ys(80);
-  for (std::size_t i = 0; i < 40; ++i) {
-    ys[2 * i] = static_cast<float>(xs[4 * i] - 2 * xs[4 * i + 1] + 0.1 * ns[2 * i]);
-    ys[2 * i + 1] = static_cast<float>(xs[4 * i + 2] * xs[4 * i + 3] + 0.1 * ns[2 * i + 1]);
-  }
-  return data::Dataset(x, from_vector(ys, Shape{40, 2}));
 }
 
 inline void expect_same_history(const metrics::History& a, const metrics::History& b) {
