@@ -33,6 +33,16 @@ int get_num_threads() {
   return thread_count().load(std::memory_order_relaxed);
 }
 
+ThreadCountGuard::ThreadCountGuard(int n) : previous_(get_num_threads()) {
+  NABLA_CHECK(n >= 0, "ThreadCountGuard", "expected a thread count >= 0 (0 keeps the current ",
+              previous_, "), got ", n);
+  if (n > 0) set_num_threads(n);
+}
+
+ThreadCountGuard::~ThreadCountGuard() {
+  if (get_num_threads() != previous_) set_num_threads(previous_);
+}
+
 namespace detail {
 
 void parallel_run(std::int64_t begin, std::int64_t end, std::int64_t grain, RangeFn fn, void* ctx) {

@@ -20,6 +20,22 @@ void set_num_threads(int n);
 /// Returns the number of threads kernels may use.
 int get_num_threads();
 
+/// Sets the thread count for a scope and puts the previous count back when the
+/// scope ends, also by an exception: `ThreadCountGuard threads(1);`. A count of
+/// 0 (the default) leaves the current count alone and only restores it, for a
+/// scope that calls set_num_threads itself. Throws nabla::Error for a negative
+/// count.
+class ThreadCountGuard {
+ public:
+  explicit ThreadCountGuard(int n = 0);
+  ~ThreadCountGuard();
+  ThreadCountGuard(const ThreadCountGuard&) = delete;
+  ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
+
+ private:
+  int previous_;
+};
+
 /// Below this many elements, an elementwise kernel runs on the calling thread:
 /// a fork/join costs about as much as streaming that many floats.
 inline constexpr std::int64_t kParallelGrain = 32768;

@@ -13,7 +13,6 @@
 #include "autograd/variable.h"
 #include "tensor/error.h"
 #include "tensor/factory.h"
-#include "tensor/parallel.h"
 #include "tensor/tensor.h"
 
 namespace nabla::testing {
@@ -77,17 +76,5 @@ std::vector<double> grad_of(F f, const Tensor& at) {
   Variable x(at.clone(), /*requires_grad=*/true);
   return grad_of(x, f(x));
 }
-
-/// Restores the kernel thread count when a test that changes it ends.
-class ThreadCountGuard {
- public:
-  ThreadCountGuard() : saved_(get_num_threads()) {}
-  ~ThreadCountGuard() { set_num_threads(saved_); }
-  ThreadCountGuard(const ThreadCountGuard&) = delete;
-  ThreadCountGuard& operator=(const ThreadCountGuard&) = delete;
-
- private:
-  int saved_;
-};
 
 }  // namespace nabla::testing

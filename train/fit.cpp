@@ -84,23 +84,6 @@ void check_batch_size(std::int64_t batch_size, const char* op) {
   NABLA_CHECK(batch_size >= 1, op, "batch_size must be >= 1, got ", batch_size);
 }
 
-// Sets the thread count for a scope and puts the previous one back, also
-// when the scope is left by an exception; 0 leaves the count alone.
-class ThreadCountScope {
- public:
-  explicit ThreadCountScope(int threads) : previous_(get_num_threads()) {
-    if (threads > 0) set_num_threads(threads);
-  }
-  ~ThreadCountScope() {
-    if (get_num_threads() != previous_) set_num_threads(previous_);
-  }
-  ThreadCountScope(const ThreadCountScope&) = delete;
-  ThreadCountScope& operator=(const ThreadCountScope&) = delete;
-
- private:
-  int previous_;
-};
-
 // Loss and metrics over `data` in evaluation mode (no graph).
 Logs evaluate_impl(nn::Module& model,
                    const LossFunction& loss,
@@ -143,7 +126,7 @@ History fit(nn::Module& model,
 
   NABLA_CHECK(options.threads >= 0, "fit", "threads must be >= 0 (0 keeps the current count), got ",
               options.threads);
-  const ThreadCountScope thread_count(options.threads);
+  const ThreadCountGuard thread_count(options.threads);
 
   // Keras's validation_split: the last fraction of the samples, before shuffling.
   const data::Dataset* train_set = &train_data;

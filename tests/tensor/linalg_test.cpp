@@ -530,7 +530,7 @@ TEST(LinearBackward, OnlyTheGradientsAskedForAreDefined) {
 TEST(LinearBackward, SideBySideGivesTheSameBitsAsOneAfterTheOther) {
   // A 128-256-128 layer: mid-sized products, side by side on two threads; one
   // after the other when only one is asked for, or on one thread.
-  testing::ThreadCountGuard guard;
+  ThreadCountGuard guard;
   manual_seed(5);
   for (DType dtype : {DType::f32, DType::f64}) {
     const Tensor x = randn({128, 256}).to(dtype), w = randn({256, 128}).to(dtype);

@@ -21,8 +21,6 @@
 namespace nabla {
 namespace {
 
-using testing::ThreadCountGuard;
-
 // Runs parallel_for over [begin, end) and returns how often each index was visited.
 std::vector<int> visits(std::int64_t begin, std::int64_t end, std::int64_t grain) {
   std::vector<std::atomic<int>> count(static_cast<std::size_t>(end > begin ? end - begin : 0));
@@ -145,6 +143,43 @@ TEST(ParallelInvoke, NestedUseRunsInlineOnTheTasksThread) {
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 3; ++j)
       EXPECT_EQ(inner[i][j], outer[i]) << "outer " << i << ", inner " << j;
+}
+
+TEST(ThreadCountGuard, SetsTheCountForAScopeAndRestoresIt) {
+  set_num_threads(2);
+  {
+    ThreadCountGuard one(1);
+    EXPECT_EQ(get_num_threads(), 1);
+    {
+      ThreadCountGuard keep(0);  // 0 leaves the count alone
+      EXPECT_EQ(get_num_threads(), 1);
+    }
+    EXPECT_EQ(get_num_threads(), 1);
+  }
+  EXPECT_EQ(get_num_threads(), 2);
+}
+
+TEST(ThreadCountGuard, RestoresTheCountWhenTheScopeIsLeftByAnException) {
+  set_num_threads(2);
+  try {
+    ThreadCountGuard three(3);
+    EXPECT_EQ(get_num_threads(), 3);
+    throw std::runtime_error("leave the scope");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(get_num_threads(), 2);
+}
+
+TEST(ThreadCountGuard, RejectsANegativeCountNamingIt) {
+  set_num_threads(2);
+  try {
+    ThreadCountGuard bad(-1);
+    FAIL() << "expected nabla::Error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("ThreadCountGuard"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("got -1"));
+  }
+  EXPECT_EQ(get_num_threads(), 2);
 }
 
 }  // namespace

@@ -22,7 +22,6 @@
 namespace nabla {
 namespace {
 
-using testing::ThreadCountGuard;
 
 using testing::expect_error;
 

@@ -249,7 +249,7 @@ class ThreadCountRecorder : public Callback {
 };
 
 TEST(Fit, ThreadsSetsTheCountForTheRunAndRestoresIt) {
-  testing::ThreadCountGuard guard;
+  ThreadCountGuard guard;
   const data::Dataset data = line_set(6);
   nn::Linear model(2, 1, {.dtype = DType::f64});
   optim::SGD sgd(model.named_parameters(), {.lr = 0.01});

@@ -21,7 +21,6 @@
 namespace nabla {
 namespace {
 
-using testing::ThreadCountGuard;
 
 struct Shape3 {
   std::int64_t m, k, n;
