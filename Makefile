@@ -45,6 +45,8 @@ examples: deps-all build
 	./$(BUILD)/examples/spiral
 	./$(BUILD)/examples/regression
 	./$(BUILD)/examples/custom_model
+	./$(BUILD)/examples/lr_schedule
+	./$(BUILD)/examples/callbacks
 	./$(BUILD)/examples/fashion_mnist $(DEMO_ARGS)
 
 test: build
