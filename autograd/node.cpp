@@ -13,7 +13,8 @@ Node::Node(const char* name, EdgeList&& inputs, const Tensor& y)
       sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)),
       inputs_(std::move(inputs)),
       shape_(y.shape()),
-      dtype_(y.dtype()) {}
+      dtype_(y.dtype()),
+      scope_(autograd::current_scope()) {}
 
 // A chain of a million nodes would otherwise be destroyed recursively (each
 // node's last reference to its input's node), overflowing the stack. The

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/scope.h"
 #include "autograd/variable.h"
 #include "tensor/tensor.h"
 
@@ -61,6 +62,9 @@ class Node {
   /// Shape and dtype of the Variable this node produced.
   const Shape& shape() const { return shape_; }
   DType dtype() const { return dtype_; }
+  /// The module whose call recorded this node (see autograd/scope.h), or
+  /// null for a node recorded outside every module.
+  const autograd::Scope* scope() const { return scope_; }
   /// The name given to the output Variable (set_name), "" if none.
   const std::string& output_name() const { return output_name_; }
   void set_output_name(std::string name) { output_name_ = std::move(name); }
@@ -92,6 +96,7 @@ class Node {
   EdgeList inputs_;
   Shape shape_;
   DType dtype_;
+  const autograd::Scope* scope_;
   bool released_ = false;
   std::string output_name_;
   std::vector<GradHook> hooks_;

@@ -42,6 +42,12 @@ auto find_entry(Entries& entries, const std::string& name) -> decltype(&entries.
 
 Variable Module::operator()(const Variable& x) {
   if (call_depth == 0) apply([](Module& m) { m.activity_losses_.clear(); });
+  const autograd::Scope* parent = autograd::current_scope();
+  if (scope_ == nullptr || parent != scope_parent_) {
+    scope_ = autograd::intern_scope(parent, registered_name_, type_name());
+    scope_parent_ = parent;
+  }
+  const autograd::ScopeGuard scope(scope_);
   Variable y;
   {
     DepthGuard depth;
@@ -93,6 +99,7 @@ void Module::add_child(std::string name, std::shared_ptr<Module> module) {
   NABLA_CHECK(module != nullptr, "register_module", "submodule '", name, "' is null");
   NABLA_CHECK(module.get() != this, "register_module", "a module cannot contain itself ('", name,
               "')");
+  module->registered_name_ = name;
   children_.emplace_back(std::move(name), std::move(module));
 }
 

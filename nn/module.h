@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/scope.h"
 #include "autograd/variable.h"
 #include "nn/regularizer.h"
 #include "nn/submodule.h"
@@ -46,7 +47,9 @@ class Module {
   virtual Variable forward(const Variable& x) = 0;
 
   /// Calls forward(x), then adds the activity penalty of the output (see
-  /// set_activity_regularizer) and runs the forward hooks. Penalties
+  /// set_activity_regularizer) and runs the forward hooks, all inside the
+  /// module's scope (autograd/scope.h): every node recorded meanwhile knows
+  /// this module's path. Penalties
   /// of the previous call are dropped when an outermost module is called, so
   /// after model(x) regularization_loss() holds exactly that forward's.
   Variable operator()(const Variable& x);
@@ -184,6 +187,12 @@ class Module {
   std::vector<std::pair<int, ForwardHook>> forward_hooks_;
   int next_hook_id_ = 0;
   bool training_ = true;
+  // The name under which a parent registered this module (its last
+  // registration), and the scope of its last call with the parent scope it
+  // was entered from, so a call looks the scope up only when that changes.
+  std::string registered_name_;
+  const autograd::Scope* scope_ = nullptr;
+  const autograd::Scope* scope_parent_ = nullptr;
 };
 
 namespace detail {

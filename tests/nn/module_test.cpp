@@ -7,11 +7,13 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/linalg.h"
+#include "autograd/node.h"
 #include "autograd/reduce.h"
 #include "module_gradcheck.h"
 #include "nn/identity.h"
 #include "nn/linear.h"
 #include "nn/mode_guard.h"
+#include "nn/sequential.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 
@@ -326,6 +328,55 @@ TEST(Submodule, NullHandleThrowsInsteadOfCrashing) {
   expect_error([&] { (void)*empty; }, {"Submodule", "operator*", "Linear"});
   HandleNet net;
   expect_error([&] { net.register_module("missing", empty); }, {"register_module", "null"});
+}
+
+// Collects the scope paths of the nodes of the graph behind `y`, by node name.
+std::vector<std::string> node_scopes(const Variable& y) {
+  std::vector<std::string> out;
+  std::vector<std::shared_ptr<Node>> todo{y.grad_fn()};
+  while (!todo.empty()) {
+    std::shared_ptr<Node> node = todo.back();
+    todo.pop_back();
+    if (node == nullptr) continue;
+    out.push_back(std::string(node->name()) + "@" +
+                  (node->scope() == nullptr ? "-" : node->scope()->describe()));
+    for (const Edge& edge : node->inputs()) todo.push_back(edge.node);
+  }
+  return out;
+}
+
+TEST(ModuleScope, EveryNodeKnowsTheModuleThatRecordedIt) {
+  // A Sequential holding a Linear and a Residual whose body is a Linear.
+  struct Block : Module {
+    Block() : dense(register_module("dense", std::make_shared<Linear>(3, 3))) {}
+    Variable forward(const Variable& x) override { return x + dense(x); }
+    Submodule<Linear> dense;
+  };
+  Sequential model;
+  model.add(Linear(2, 3));
+  model.add(std::make_shared<Block>());
+  Variable y = model(ones({4, 2}));
+  Variable loss = sum(y);  // outside every module
+  const std::vector<std::string> scopes = node_scopes(loss);
+  EXPECT_THAT(scopes,
+              ::testing::ElementsAre("SumBackward@-", "AddBackward@1 (Block)",
+                                     "LinearBackward@1.dense (Linear)", "LinearBackward@0 (Linear)",
+                                     "LinearBackward@0 (Linear)"));
+  EXPECT_EQ(autograd::current_scope(), nullptr);
+}
+
+TEST(ModuleScope, AModuleCalledOnItsOwnIsTheOutermostScope) {
+  Linear fc(2, 1);
+  Variable y = fc(ones({1, 2}));
+  ASSERT_NE(y.grad_fn()->scope(), nullptr);
+  EXPECT_EQ(y.grad_fn()->scope()->path, "");
+  EXPECT_EQ(y.grad_fn()->scope()->describe(), "Linear");
+}
+
+TEST(ModuleScope, TheScopeIsLeftWhenForwardThrows) {
+  Linear fc(2, 1);
+  EXPECT_THROW(fc(ones({1, 3})), Error);
+  EXPECT_EQ(autograd::current_scope(), nullptr);
 }
 
 }  // namespace
