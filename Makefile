@@ -64,7 +64,7 @@ sanitize: deps
 	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DNABLA_SANITIZE=ON $(CMAKE_ARGS)
 	cmake --build $(BUILD)-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 ctest --test-dir $(BUILD)-asan --output-on-failure -j$(JOBS) \
-	  -LE install
+	  -LE "install|docs"
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')
