@@ -50,6 +50,12 @@ constexpr DType dtype_of<std::int64_t>() {
   return DType::i64;
 }
 
+/// True when `x` converts to int64 without overflow: in [-2^63, 2^63), which
+/// excludes NaN and the infinities (a cast of anything else is undefined).
+constexpr bool fits_int64(double x) {
+  return x >= -0x1p63 && x < 0x1p63;
+}
+
 std::ostream& operator<<(std::ostream& out, DType dtype);
 
 }  // namespace nabla

@@ -132,9 +132,10 @@ bool is_integral(double s) {
 }
 
 // The dtype of a tensor-scalar op: the tensor's, or f32 for an i64 tensor
-// with a non-integral scalar.
+// with a scalar that is not an int64 (fractional, or beyond +-2^63, whose
+// conversion would be undefined; PyTorch computes such a float in f32 too).
 DType scalar_dtype(DType t, double s) {
-  return t == DType::i64 && !is_integral(s) ? DType::f32 : t;
+  return t == DType::i64 && !(is_integral(s) && fits_int64(s)) ? DType::f32 : t;
 }
 
 // Tensor-scalar op in `dtype`; f(T x, T s) -> T. With scalar_first the
@@ -639,10 +640,11 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
 
 namespace {
 
-// The dtype of clamping x to a bound: an infinite bound is no bound and keeps
-// i64, a finite non-integral one gives f32 (the scalar dtype rule).
+// The dtype of clamping x to a bound: an infinite or huge integral bound is
+// no bound (it saturates below) and keeps i64, a finite non-integral one gives
+// f32 (the scalar dtype rule).
 DType clamp_dtype(DType t, double bound) {
-  return std::isinf(bound) ? t : scalar_dtype(t, bound);
+  return std::isinf(bound) || is_integral(bound) ? t : scalar_dtype(t, bound);
 }
 
 Tensor clamp_impl(const Tensor& x, double min, double max) {

@@ -7,7 +7,9 @@
 // NOTE [ Elementwise dtypes ]
 // - Two tensors compute in promote(a, b) (i64 < f32 < f64) and return it.
 // - A tensor and a `double` scalar keep the tensor's dtype, except that an i64
-//   tensor with a non-integral (or non-finite) scalar gives f32.
+//   tensor with a non-integral (or non-finite) scalar, or one beyond +-2^63,
+//   gives f32 (i64 + 1e300 is inf in f32, as in PyTorch).
+// - add, sub and mul on i64 wrap modulo 2^64 on overflow, as in PyTorch.
 // - div is true division: a result from i64 operands is f32, as in PyTorch.
 //   Dividing by an integer zero (an i64 divisor tensor holding 0, or an integral
 //   scalar 0 dividing an i64 tensor) throws instead of giving inf.

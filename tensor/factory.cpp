@@ -18,6 +18,8 @@ Tensor ones(const Shape& shape, DType dtype) {
 }
 
 Tensor full(const Shape& shape, double value, DType dtype) {
+  NABLA_CHECK(is_floating(dtype) || fits_int64(value), "full", "value ", value,
+              " cannot be converted to i64 without overflow");
   Tensor t = empty(shape, dtype);
   t.fill_(value);
   return t;
@@ -55,6 +57,12 @@ Tensor arange(double start, double end, double step, DType dtype) {
   NABLA_CHECK(count < 9.0e18, "arange", "range [", start, ", ", end, ") with step ", step,
               " has too many elements");
   const auto n = static_cast<std::int64_t>(count);
+  // The values run monotonically from start to the last one: if both ends fit
+  // int64, every value does.
+  NABLA_CHECK(is_floating(dtype) || n == 0 ||
+                  (fits_int64(start) && fits_int64(start + static_cast<double>(n - 1) * step)),
+              "arange", "range [", start, ", ", end, ") with step ", step,
+              " has values that cannot be converted to i64 without overflow");
   Tensor t = empty(Shape{n}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();
@@ -70,6 +78,11 @@ Tensor arange(double end, DType dtype) {
 
 Tensor linspace(double start, double end, std::int64_t steps, DType dtype) {
   NABLA_CHECK(steps >= 0, "linspace", "number of steps must be non-negative, got ", steps);
+  NABLA_CHECK(std::isfinite(start) && std::isfinite(end), "linspace",
+              "start and end must be finite, got ", start, " and ", end);
+  // Every value lies between start and end, so checking the ends suffices.
+  NABLA_CHECK(is_floating(dtype) || (fits_int64(start) && fits_int64(end)), "linspace", "range [",
+              start, ", ", end, "] cannot be converted to i64 without overflow");
   Tensor t = empty(Shape{steps}, dtype);
   dispatch(dtype, [&]<class T>() {
     T* p = t.data<T>();

@@ -79,8 +79,26 @@ Tensor& apply_binary(Tensor& self, const Tensor& other, std::string_view op, F f
 
 }  // namespace
 
+namespace detail {
+
+// Converting NaN, an infinity or a value beyond +-2^63 to int64 is undefined,
+// so a floating tensor is checked whole before it is converted.
+void check_fits_int64(const Tensor& src, std::string_view op) {
+  const Tensor c = src.contiguous();
+  dispatch_floating(c.dtype(), op, [&]<class T>() {
+    const T* p = c.data<T>();
+    for (std::int64_t i = 0; i < c.numel(); ++i)
+      NABLA_CHECK(fits_int64(static_cast<double>(p[i])), op, "value ", p[i], " at position ", i,
+                  " cannot be converted to i64 without overflow");
+  });
+}
+
+}  // namespace detail
+
 Tensor& Tensor::fill_(double value) {
   check_defined(*this, "fill_");
+  NABLA_CHECK(is_floating(dtype_) || fits_int64(value), "fill_", "value ", value,
+              " cannot be converted to i64 without overflow");
   dispatch(dtype_, [&]<class T>() {
     const T v = static_cast<T>(value);
     detail::map_into<T>(*this, [v]() { return v; });
@@ -105,6 +123,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
   NABLA_CHECK(b == shape_, "copy_", "cannot copy a tensor of shape ", src.shape(),
               " into one of shape ", shape_);
   const Tensor from = unaliased(*this, src);
+  if (dtype_ == DType::i64 && is_floating(src.dtype())) detail::check_fits_int64(from, "copy_");
   dispatch(dtype_, [&]<class O>() {
     dispatch(src.dtype(), [&]<class I>() {
       detail::map_into<O, I>(

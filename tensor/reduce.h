@@ -20,7 +20,8 @@
 
 namespace nabla {
 
-/// Returns the sum over `dims` (0 for an empty reduction); i64 sums stay i64.
+/// Returns the sum over `dims` (0 for an empty reduction); i64 sums stay i64
+/// and wrap modulo 2^64 on overflow, as in PyTorch (prod likewise).
 /// Throws for a bad or repeated dim.
 Tensor sum(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
 

@@ -22,9 +22,11 @@ constexpr std::int64_t kLanes = 16;
 // Outputs per column tile: 1024 double accumulators (8 KiB) stay in L1.
 constexpr std::int64_t kTile = 1024;
 
-// Accumulates in double for floating types and in int64 for i64.
+// Accumulates in double for floating types and in uint64 for i64: an i64 sum
+// or product wraps modulo 2^64 as PyTorch's does, without the undefined
+// behaviour of a signed overflow (the conversion back to int64 is modular).
 template <class T>
-using Wide = std::conditional_t<std::is_floating_point_v<T>, double, std::int64_t>;
+using Wide = std::conditional_t<std::is_floating_point_v<T>, double, std::uint64_t>;
 
 // Accumulator Ops. Acc init(); Acc step(Acc, T); Acc combine(Acc, Acc).
 template <class T, class F>

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "tensor/dispatch.h"
 #include "tensor/iterate.h"
@@ -112,6 +113,7 @@ Tensor Tensor::clone() const {
 Tensor Tensor::to(DType dtype) const {
   check_defined(*this, "to");
   if (dtype == dtype_) return *this;
+  if (dtype == DType::i64) detail::check_fits_int64(*this, "to");
   Tensor out(shape_, dtype);
   out.copy_(*this);
   return out;
@@ -122,7 +124,16 @@ T Tensor::item() const {
   check_defined(*this, "item");
   NABLA_CHECK(numel_ == 1, "item", "expected a tensor with one element, got shape ", shape_, " (",
               numel_, " elements)");
-  return dispatch(dtype_, [&]<class S>() { return static_cast<T>(*static_cast<S*>(raw_data())); });
+  return dispatch(dtype_, [&]<class S>() {
+    const S value = *static_cast<S*>(raw_data());
+    // A floating value outside T's range has no defined conversion.
+    if constexpr (std::is_integral_v<T> && std::is_floating_point_v<S>) {
+      constexpr double kMin = static_cast<double>(std::numeric_limits<T>::min());
+      NABLA_CHECK(value >= kMin && value < -kMin, "item", "value ", value,
+                  " cannot be converted to a ", sizeof(T) * 8, "-bit integer without overflow");
+    }
+    return static_cast<T>(value);
+  });
 }
 
 template <class T>

@@ -119,4 +119,11 @@ Tensor as_strided(const Tensor& t, const Shape& shape, const Strides& strides, s
 /// Throws "op: undefined tensor" when `t` is undefined.
 void check_defined(const Tensor& t, std::string_view op);
 
+namespace detail {
+/// Throws naming `op`, the value and its position when an element of the
+/// floating tensor `src` is NaN, infinite or beyond +-2^63 (whose conversion
+/// to int64 would be undefined).
+void check_fits_int64(const Tensor& src, std::string_view op);
+}  // namespace detail
+
 }  // namespace nabla
