@@ -164,6 +164,10 @@ class Reader {
     table_ = parse(read_file(path, file_), options.delimiter, file_);
     NABLA_CHECK(table_.records() > 0, kOp, file_, ": empty file");
     first_row_ = options.header ? 1 : 0;
+    // A header alone is most likely a truncated or wrongly exported file;
+    // reading it as 0 samples would only fail later, far from the cause.
+    NABLA_CHECK(table_.records() > first_row_, kOp, file_,
+                ": the file has a header but no data rows");
     for (std::size_t c = 0; c < table_.columns; ++c)
       names_.push_back(options.header ? std::string(trim(table_.at(0, c))) : std::to_string(c));
   }

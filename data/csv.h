@@ -96,12 +96,11 @@ struct CsvData {
 };
 
 /// Reads the CSV file at `path`. Throws nabla::Error "read_csv: <path>: ..."
-/// when the file cannot be opened or is empty; a quote is not closed or is
-/// followed by text; a record has the wrong number of fields (naming its
-/// line); a column is unknown, duplicated, chosen by name without a header, or
-/// both a feature and the target; a numeric field is not a finite number or
-/// does not fit the dtype (naming line, column and text); a value is missing
-/// under MissingValues::error, in the target, or in a column with nothing to
+/// when the file cannot be opened, is empty or has a header but no data rows; a quote is not closed
+/// or is followed by text; a record has the wrong number of fields (naming its line); a column is
+/// unknown, duplicated, chosen by name without a header, or both a feature and the target; a
+/// numeric field is not a finite number or does not fit the dtype (naming line, column and text); a
+/// value is missing under MissingValues::error, in the target, or in a column with nothing to
 /// impute from; a class_index target is not a non-negative integer.
 CsvData read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 

@@ -35,10 +35,6 @@ Shape sample_shape_of(const Shape& shape) {
   return Shape(shape.begin() + 1, shape.end());
 }
 
-std::int64_t product(const Shape& shape) {
-  return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
-}
-
 // A per-feature coefficient [F] or a scalar [1] as F doubles.
 std::vector<double> per_feature(const Tensor& t, std::int64_t features, const char* what) {
   check_defined(t, "Dataset::affine");
@@ -71,11 +67,24 @@ Dataset Dataset::from_bytes(std::vector<std::uint8_t> bytes, Shape sample_shape,
   check_defined(targets, "Dataset::from_bytes");
   NABLA_CHECK(targets.dim() >= 1, "Dataset::from_bytes",
               "targets need a sample dimension, got shape ", targets.shape());
-  const std::int64_t features = product(sample_shape);
+  // Negative sizes could multiply to a plausible count (-2 * -2 = 4) and an
+  // overflowing product to any; numel() rejects both.
+  for (std::int64_t s : sample_shape)
+    NABLA_CHECK(s >= 0, "Dataset::from_bytes", "sample shape ", sample_shape,
+                " has a negative size");
   const std::int64_t n = targets.size(0);
-  NABLA_CHECK(static_cast<std::int64_t>(bytes.size()) == n * features, "Dataset::from_bytes",
-              bytes.size(), " bytes do not hold ", n, " samples of shape ", sample_shape, " (",
-              n * features, " bytes)");
+  Shape all = sample_shape;
+  all.insert(all.begin(), n);
+  std::int64_t total = 0;
+  try {
+    total = numel(all);
+  } catch (const Error&) {
+    NABLA_CHECK(false, "Dataset::from_bytes", n, " samples of shape ", sample_shape,
+                " are more than 2^63 bytes");
+  }
+  NABLA_CHECK(static_cast<std::int64_t>(bytes.size()) == total, "Dataset::from_bytes", bytes.size(),
+              " bytes do not hold ", n, " samples of shape ", sample_shape, " (", total, " bytes)");
+  const std::int64_t features = numel(sample_shape);
   Dataset d;
   d.bytes_ = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
   d.sample_shape_ = sample_shape;
@@ -86,7 +95,7 @@ Dataset Dataset::from_bytes(std::vector<std::uint8_t> bytes, Shape sample_shape,
 }
 
 std::int64_t Dataset::num_features() const {
-  return product(sample_shape_);
+  return numel(sample_shape_);
 }
 
 Tensor Dataset::inputs(DType dtype) const {
@@ -129,7 +138,8 @@ Batch Dataset::batch(std::span<const std::int64_t> rows, DType dtype) const {
     T* dst = out.inputs.data<T>();
     const T* a = scale.data();
     const T* b = shift.data();
-    parallel_for(0, static_cast<std::int64_t>(rows.size()), 4096 / features + 1,
+    parallel_for(0, static_cast<std::int64_t>(rows.size()),
+                 4096 / std::max<std::int64_t>(features, 1) + 1,
                  [&](std::int64_t lo, std::int64_t hi) {
                    const auto prefetch_row = [&](std::int64_t i) {
                      const std::uint8_t* row = src + rows[static_cast<std::size_t>(i)] * features;

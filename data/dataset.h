@@ -35,7 +35,8 @@ class Dataset {
   /// 8-bit inputs: `bytes` holds n samples of the shape `sample_shape`, row
   /// after row; their values are used as they are (scale 1, shift 0) until a
   /// scaler changes the map. Throws nabla::Error when bytes.size() differs from
-  /// n · prod(sample_shape) with n = targets.size(0).
+  /// n · prod(sample_shape) with n = targets.size(0), when a size of
+  /// sample_shape is negative or when that product is beyond int64.
   static Dataset from_bytes(std::vector<std::uint8_t> bytes, Shape sample_shape, Tensor targets);
 
   std::int64_t size() const { return targets_.defined() ? targets_.size(0) : 0; }

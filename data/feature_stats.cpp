@@ -125,8 +125,8 @@ Tensor feature_rows(const Tensor& x, std::int64_t features, std::string_view op)
   check_defined(x, op);
   NABLA_CHECK(is_floating(x.dtype()), op, "expected floating samples, got ", x.dtype());
   NABLA_CHECK(x.dim() >= 1, op, "expected samples [n, ...], got a 0-dimensional tensor");
-  std::int64_t got = 1;
-  for (std::int64_t d = 1; d < x.dim(); ++d) got *= x.size(d);
+  // With 0 samples the other sizes may multiply beyond int64: numel() checks.
+  const std::int64_t got = numel(Shape(x.shape().begin() + 1, x.shape().end()));
   NABLA_CHECK(got == features, op, "fitted on ", features, " features, got samples of shape ",
               x.shape(), " (", got, " features)");
   return reshape(x.contiguous(), Shape{x.size(0), features});

@@ -212,9 +212,9 @@ std::string_view name(IdxType type) {
 }
 
 std::int64_t IdxArray::numel() const {
-  std::int64_t n = 1;
-  for (std::int64_t d : dims) n *= d;
-  return n;
+  // Zero first, then overflow-checked: huge dims around a zero dim are a
+  // valid empty file.
+  return nabla::numel(dims);
 }
 
 Tensor IdxArray::to_tensor(DType dtype) const {

@@ -51,7 +51,8 @@ struct IdxArray {
   /// element of type i32 can be copied into a std::int32_t).
   std::vector<std::uint8_t> bytes;
 
-  /// Returns prod(dims) (1 for ndims = 0).
+  /// Returns prod(dims) (1 for ndims = 0, 0 when a dim is 0). Throws
+  /// nabla::Error for a negative dim or a product beyond int64.
   std::int64_t numel() const;
 
   /// Returns the elements as a Tensor of shape `dims` in `dtype`. Integer

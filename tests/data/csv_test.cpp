@@ -289,11 +289,12 @@ TEST(Csv, FileErrorsAndEdgeCases) {
   testing::expect_error([&] { read_csv(empty); }, {"read_csv", empty.string(), "empty file"});
   const auto blank = dir.write("b.csv", "\n\r\n");
   testing::expect_error([&] { read_csv(blank); }, {"read_csv", "empty file"});
+  // A header and no rows is a file cut short, not a data set of 0 samples.
   const auto header_only = dir.write("h.csv", "a,b,y\n");
-  CsvData h = read_csv(header_only, {.target = "y"});
-  EXPECT_EQ(h.rows(), 0);
-  EXPECT_EQ(h.features.shape(), (Shape{0, 2}));
-  EXPECT_EQ(h.targets.shape(), (Shape{0, 1}));
+  testing::expect_error([&] { read_csv(header_only, {.target = "y"}); },
+                        {"read_csv", header_only.string(), "a header but no data rows"});
+  const auto header_blank = dir.write("hb.csv", "a,b,y\n\n\r\n");
+  testing::expect_error([&] { read_csv(header_blank); }, {"read_csv", "a header but no data rows"});
   testing::expect_error([&] { read_csv(header_only, {.dtype = DType::i64}); },
                         {"read_csv", "dtype must be f32 or f64", "i64"});
   // f64 keeps every digit of the text: 0.1 is the double nearest to 1/10.

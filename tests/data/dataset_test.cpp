@@ -16,6 +16,32 @@ Dataset bytes_2x3() {
   return Dataset::from_bytes({10, 20, 30, 0, 255, 1}, Shape{3}, from_vector<std::int64_t>({1, 0}));
 }
 
+// A sample shape whose sizes are negative (-2 * -2 = 4 bytes per sample) or
+// whose product wraps around int64 (2^32 * 2^32 = 0 bytes) is no shape.
+TEST(Dataset, FromBytesRejectsImpossibleSampleShapes) {
+  const Tensor two = from_vector<std::int64_t>({0, 1});
+  testing::expect_error(
+      [&] {
+        Dataset::from_bytes(std::vector<std::uint8_t>(8), Shape{-2, -2}, two);
+      },
+      {"Dataset::from_bytes", "negative size", "[-2, -2]"});
+  testing::expect_error(
+      [&] {
+        Dataset::from_bytes({}, Shape{std::int64_t{1} << 32, std::int64_t{1} << 32}, two);
+      },
+      {"Dataset::from_bytes", "more than 2^63 bytes"});
+  testing::expect_error(
+      [&] {
+        Dataset::from_bytes({}, Shape{std::int64_t{1} << 62},
+                            from_vector<std::int64_t>({0, 1, 2, 3}));
+      },
+      {"Dataset::from_bytes", "more than 2^63 bytes"});
+  // Samples of no features are a valid (if useless) dataset.
+  Dataset empty = Dataset::from_bytes({}, Shape{0}, two);
+  EXPECT_EQ(empty.num_features(), 0);
+  EXPECT_EQ(empty.batch(0, 2).inputs.shape(), (Shape{2, 0}));
+}
+
 TEST(Dataset, FloatInputsGatherRowsAndTargets) {
   Dataset d(tensor({{1, 2}, {3, 4}, {5, 6}}), from_vector<std::int64_t>({7, 8, 9}));
   EXPECT_EQ(d.size(), 3);

@@ -65,6 +65,12 @@ TEST(FeatureStats, FeatureRowsChecksTheFeatureCount) {
                         {"scale", "0-dimensional"});
 }
 
+// No samples, and feature sizes whose product is beyond int64.
+TEST(FeatureStats, FeatureRowsOfHugeEmptySamplesThrow) {
+  const Tensor none = zeros({0, std::int64_t{1} << 32, std::int64_t{1} << 32});
+  testing::expect_error([&] { feature_rows(none, 4, "scale"); }, "more than 2^63 elements");
+}
+
 TEST(FeatureStats, Errors) {
   testing::expect_error([] { feature_stats(Dataset(), "fit"); }, {"fit", "at least one sample"});
   testing::expect_error(

@@ -123,6 +123,29 @@ TEST_F(Idx, EmptyAndScalarArrays) {
   EXPECT_EQ(scalar.to_tensor(DType::i64).item<std::int64_t>(), 256);
 }
 
+// Dims whose product is far beyond int64 hold nothing when one of them is 0:
+// the file is valid and empty, and counting its elements must not overflow
+// (the product is taken zero first, then checked).
+TEST_F(Idx, HugeDimsAroundAZeroDimAreEmpty) {
+  for (const std::vector<std::uint32_t>& dims :
+       {std::vector<std::uint32_t>{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0},
+        std::vector<std::uint32_t>{0xFFFFFFFF, 0xFFFFFFFF, 0, 0xFFFFFFFF, 0xFFFFFFFF}}) {
+    IdxArray a = read_idx(write("z.idx", idx_file(0x0D, dims, {})));
+    EXPECT_EQ(a.numel(), 0);
+    const Tensor t = a.to_tensor(DType::f64);
+    EXPECT_EQ(t.numel(), 0);
+    EXPECT_EQ(t.dim(), static_cast<std::int64_t>(dims.size()));
+  }
+}
+
+TEST(IdxArray, NumelBeyondInt64Throws) {
+  IdxArray a;
+  a.dims = Shape{std::int64_t{1} << 32, std::int64_t{1} << 32};
+  testing::expect_error([&] { a.numel(); }, "more than 2^63 elements");
+  a.dims = Shape{-2, -2};
+  testing::expect_error([&] { a.numel(); }, "negative size");
+}
+
 TEST_F(Idx, TruncationAtEveryHeaderByte) {
   // Header of 3 dims: 4 magic bytes + 12 dim bytes = 16.
   const Bytes file = idx_file(0x08, {1, 2, 2}, {1, 2, 3, 4});
