@@ -23,8 +23,12 @@ Metadata load_model(const std::filesystem::path& path, nn::Module& model, bool s
   if (format != file.metadata.end() && format->second == kTrainingStateFormat) {
     // The model part of a training state (the weights to evaluate or deploy).
     StateDict model_state;
-    for (const auto& [key, value] : file.tensors)
-      if (key.starts_with(kModelPrefix)) model_state.insert(key.substr(kModelPrefix.size()), value);
+    for (const auto& [key, value] : file.tensors) {
+      if (!key.starts_with(kModelPrefix)) continue;
+      NABLA_CHECK(key.size() > kModelPrefix.size(), "load_model", path.string(), ": tensor '", key,
+                  "' has an empty name after its prefix");
+      model_state.insert(key.substr(kModelPrefix.size()), value);
+    }
     file.tensors = std::move(model_state);
   }
   try {

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "checkpoint/problem_list.h"
 #include "checkpoint/safetensors.h"
 #include "nn/module.h"
 #include "optim/optimizer.h"
@@ -80,7 +82,7 @@ std::string history_to_json(const History& history) {
 }
 
 /// Parses what history_to_json wrote; appends problems instead of throwing.
-History history_from_json(const std::string& text, std::vector<std::string>& problems) {
+History history_from_json(const std::string& text, ProblemList& problems) {
   History history;
   OrderedJson j = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
   bool ok = j.is_object() && j.size() == 2 && j.contains("epochs") && j.contains("logs") &&
@@ -99,7 +101,7 @@ History history_from_json(const std::string& text, std::vector<std::string>& pro
     if (ok) history.append(epoch.get<std::int64_t>(), std::move(logs));
   }
   if (!ok) {
-    problems.push_back(
+    problems.add(
         "metadata 'history' is not {\"epochs\": [integers], \"logs\": [objects of numbers]} of "
         "equal lengths");
   }
@@ -118,7 +120,7 @@ struct GeneratorState {
   std::uint64_t seed = 0, offset = 0;
 };
 
-bool generator_from_json(const OrderedJson& j, GeneratorState& state) {
+bool generator_from_json(const nlohmann::json& j, GeneratorState& state) {
   if (!j.is_object() || j.size() != 2 || !j.contains("seed") || !j.contains("offset") ||
       !j["seed"].is_number_unsigned() || !j["offset"].is_number_unsigned())
     return false;
@@ -164,34 +166,36 @@ struct GeneratorPlan {
 
 GeneratorPlan generators_from_json(const std::string& text,
                                    nn::Module& model,
-                                   std::vector<std::string>& problems) {
+                                   ProblemList& problems) {
   GeneratorPlan plan;
-  OrderedJson j = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
+  // A std::map per object (ordered_json looks keys up linearly): a file may
+  // list any number of generators.
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object() || !j.contains("default") || !j.contains("modules") ||
       !generator_from_json(j["default"], plan.default_state) || !j["modules"].is_object()) {
-    problems.push_back(
+    problems.add(
         "metadata 'generators' is not {\"default\": {\"seed\", \"offset\"}, \"modules\": {...}}");
     return plan;
   }
-  const OrderedJson& saved = j["modules"];
+  const nlohmann::json& saved = j["modules"];
   const std::vector<ModuleGenerator> generators = module_generators(model);
   for (const ModuleGenerator& g : generators) {
     auto it = saved.find(g.key);
     GeneratorState state;
     if (it == saved.end()) {
-      problems.push_back("no generator state saved for the " + g.type + " '" + g.key + "'");
+      problems.add("no generator state saved for the " + g.type + " '" + shorten(g.key) + "'");
     } else if (!generator_from_json(*it, state)) {
-      problems.push_back("the generator state of '" + g.key + "' is not {\"seed\", \"offset\"}");
+      problems.add("the generator state of '" + shorten(g.key) + "' is not {\"seed\", \"offset\"}");
     } else {
       plan.modules.emplace_back(g.generator, state);
     }
   }
+  std::set<std::string, std::less<>> known;
+  for (const ModuleGenerator& g : generators) known.insert(g.key);
   for (const auto& [key, value] : saved.items()) {
-    bool known = false;
-    for (const ModuleGenerator& g : generators) known = known || g.key == key;
-    if (!known) {
-      problems.push_back("a generator state is saved for '" + key +
-                         "', which is not a generator of the model");
+    if (!known.contains(key)) {
+      problems.add("a generator state is saved for '" + shorten(key) +
+                   "', which is not a generator of the model");
     }
   }
   return plan;
@@ -199,10 +203,10 @@ GeneratorPlan generators_from_json(const std::string& text,
 
 const std::string* find_metadata(const Metadata& metadata,
                                  const std::string& key,
-                                 std::vector<std::string>& problems) {
+                                 ProblemList& problems) {
   auto it = metadata.find(key);
   if (it != metadata.end()) return &it->second;
-  problems.push_back("missing metadata '" + key + "'");
+  problems.add("missing metadata '" + key + "'");
   return nullptr;
 }
 
@@ -235,15 +239,15 @@ std::int64_t load_training_state(const fs::path& path,
   SafetensorsFile file = load_safetensors(path);
 
   // Everything that can be wrong with the metadata, in one error.
-  std::vector<std::string> problems;
+  ProblemList problems;
   if (const std::string* format = find_metadata(file.metadata, "format", problems);
       format != nullptr && *format != kTrainingStateFormat) {
-    problems.push_back("metadata 'format' is '" + *format + "', expected '" +
-                       std::string(kTrainingStateFormat) + "'");
+    problems.add("metadata 'format' is '" + shorten(*format) + "', expected '" +
+                 std::string(kTrainingStateFormat) + "'");
   }
   if (const std::string* name = find_metadata(file.metadata, "optimizer", problems);
       name != nullptr && *name != optimizer.name()) {
-    problems.push_back("the state is of the optimizer " + *name + ", not " + optimizer.name());
+    problems.add("the state is of the optimizer " + shorten(*name) + ", not " + optimizer.name());
   }
   std::int64_t next_epoch = -1;
   if (const std::string* text = find_metadata(file.metadata, "next_epoch", problems)) {
@@ -255,7 +259,7 @@ std::int64_t load_training_state(const fs::path& path,
     }
     if (used == 0 || used != text->size() || next_epoch < 0 || (*text)[0] == '+' ||
         (*text)[0] == ' ') {
-      problems.push_back("metadata 'next_epoch' is '" + *text + "', not a non-negative integer");
+      problems.add("metadata 'next_epoch' is '" + shorten(*text) + "', not a non-negative integer");
     }
   }
   History loaded;
@@ -267,18 +271,18 @@ std::int64_t load_training_state(const fs::path& path,
 
   StateDict model_state, optimizer_state;
   for (const auto& [key, value] : file.tensors) {
-    if (key.starts_with(kModelPrefix))
-      model_state.insert(key.substr(kModelPrefix.size()), value);
-    else if (key.starts_with(kOptimizerPrefix))
-      optimizer_state.insert(key.substr(kOptimizerPrefix.size()), value);
+    const bool model_key = key.starts_with(kModelPrefix);
+    const bool optimizer_key = key.starts_with(kOptimizerPrefix);
+    const std::size_t prefix = model_key ? kModelPrefix.size() : kOptimizerPrefix.size();
+    if (!model_key && !optimizer_key)
+      problems.add("tensor '" + shorten(key) + "' is neither model.* nor optimizer.*");
+    else if (key.size() == prefix)
+      problems.add("tensor '" + key + "' has an empty name after its prefix");
     else
-      problems.push_back("tensor '" + key + "' is neither model.* nor optimizer.*");
+      (model_key ? model_state : optimizer_state).insert(key.substr(prefix), value);
   }
-  if (!problems.empty()) {
-    std::string message = path.string() + ": " + std::to_string(problems.size()) + " problem(s):";
-    for (const std::string& p : problems) message += "\n  " + p;
-    nabla::detail::throw_error("load_training_state", message);
-  }
+  if (!problems.empty())
+    nabla::detail::throw_error("load_training_state", path.string(), ": ", problems.text());
 
   // Module::load_state_dict and Optimizer::load_state_dict each validate
   // before changing anything; the model is put back if the optimizer's

@@ -6,26 +6,27 @@ namespace nabla {
 
 void StateDict::insert(std::string key, Tensor value) {
   NABLA_CHECK(!key.empty(), "StateDict::insert", "empty key");
-  NABLA_CHECK(!contains(key), "StateDict::insert", "duplicate key '", key, "'");
-  entries_.emplace_back(std::move(key), std::move(value));
+  const auto [it, inserted] = index_.try_emplace(key, entries_.size());
+  NABLA_CHECK(inserted, "StateDict::insert", "duplicate key '", key, "'");
+  try {
+    entries_.emplace_back(std::move(key), std::move(value));
+  } catch (...) {
+    index_.erase(it);
+    throw;
+  }
 }
 
 void StateDict::insert_or_assign(const std::string& key, Tensor value) {
-  for (auto& entry : entries_) {
-    if (entry.first == key) {
-      entry.second = std::move(value);
-      return;
-    }
+  if (auto it = index_.find(key); it != index_.end()) {
+    entries_[it->second].second = std::move(value);
+    return;
   }
   insert(key, std::move(value));
 }
 
-// A linear scan: state dicts hold tens to hundreds of entries and are read
-// once per load, so order-preserving storage beats a second index.
 const Tensor* StateDict::find(const std::string& key) const {
-  for (const auto& entry : entries_)
-    if (entry.first == key) return &entry.second;
-  return nullptr;
+  auto it = index_.find(key);
+  return it != index_.end() ? &entries_[it->second].second : nullptr;
 }
 
 const Tensor& StateDict::at(const std::string& key) const {
@@ -43,6 +44,7 @@ std::vector<std::string> StateDict::keys() const {
 
 StateDict StateDict::clone() const {
   StateDict copy;
+  copy.index_ = index_;
   copy.entries_.reserve(entries_.size());
   for (const auto& [key, value] : entries_)
     copy.entries_.emplace_back(key, value.defined() ? value.clone() : Tensor());

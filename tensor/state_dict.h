@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,9 @@ class StateDict {
 
  private:
   std::vector<Entry> entries_;
+  // Key -> position in entries_: a file may hold a million entries, and a
+  // linear scan per insert or lookup would make loading it quadratic.
+  std::map<std::string, std::size_t, std::less<>> index_;
 };
 
 }  // namespace nabla

@@ -172,5 +172,75 @@ TEST(TrainingState, AFailedLoadChangesNothing) {
   EXPECT_EQ(state_bytes(*other), before);
 }
 
+// A tensor named by its prefix alone has no name inside the model or the
+// optimizer: the error names the file and the loader, not StateDict.
+TEST(TrainingState, ATensorNamedOnlyByItsPrefixIsReported) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  save_training_state(path, *model, adam, 1, History());
+  for (const char* key : {"model.", "optimizer."}) {
+    SafetensorsFile saved = load_safetensors(fs::path(dir / "state.safetensors"));
+    saved.tensors.insert(key, zeros({1}));
+    const fs::path bad = dir / "bad.safetensors";
+    save_safetensors(bad, saved.tensors, saved.metadata);
+    History history;
+    expect_error([&] { load_training_state(bad, *model, adam, history); },
+                 {"load_training_state", bad.string(), std::string("tensor '") + key + "'",
+                  "empty name after its prefix"});
+    if (std::string(key) == "model.")
+      expect_error([&] { load_model(bad, *model); },
+                   {"load_model", bad.string(), "tensor 'model.'", "empty name after its prefix"});
+  }
+}
+
+// Values no run can produce are rejected on the way in, as the setters
+// reject them: the learning rate and the step counts of the optimizer part.
+TEST(TrainingState, ValuesNoRunCanProduceAreRejected) {
+  TempDir dir;
+  fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  train_a_little(*model, adam, 9);
+  save_training_state(path, *model, adam, 1, History());
+  const SafetensorsFile good = load_safetensors(path);
+  const auto with = [&](const std::string& key, const Tensor& value) {
+    SafetensorsFile f = load_safetensors(path);
+    f.tensors.insert_or_assign(key, value);
+    const fs::path bad = dir / "bad.safetensors";
+    save_safetensors(bad, f.tensors, f.metadata);
+    return bad;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  struct Case {
+    std::string key;
+    Tensor value;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"optimizer.lr", scalar_tensor(nan, DType::f64), "lr: nan"},
+      {"optimizer.lr", scalar_tensor(-0.5, DType::f64), "lr: -0.5"},
+      {"optimizer.lr", scalar_tensor(INFINITY, DType::f64), "lr: inf"},
+      {"optimizer.step", scalar_tensor(-1, DType::i64), "step: -1"},
+      {"optimizer.step", from_vector(std::vector<std::int64_t>{max}, Shape{}),
+       "step: " + std::to_string(max)},
+      {"optimizer.0.weight.step", scalar_tensor(-1, DType::i64), "0.weight.step: -1"},
+      {"optimizer.0.weight.step", scalar_tensor(4, DType::i64), "0.weight.step: 4"},
+  };
+  for (const Case& c : cases) {
+    const fs::path bad = with(c.key, c.value);
+    History history;
+    const std::int64_t steps_before = adam.step_count();
+    expect_error([&] { load_training_state(bad, *model, adam, history); },
+                 {"load_training_state", bad.string(), c.says});
+    EXPECT_EQ(adam.step_count(), steps_before) << c.key;
+    EXPECT_EQ(adam.lr(), 1e-3) << c.key;
+  }
+}
+
 }  // namespace
 }  // namespace nabla::checkpoint
