@@ -31,7 +31,8 @@ struct StateField {
 class Optimizer {
  public:
   /// Throws nabla::Error for an empty list, an undefined or non-leaf
-  /// Variable, the same Variable twice, or a negative learning rate.
+  /// Variable, the same Variable twice, or a learning rate that is negative,
+  /// NaN or infinite.
   Optimizer(std::vector<Variable> parameters, double lr);
   /// As above; the names key the per-parameter state in state_dict().
   Optimizer(const NamedParameters& parameters, double lr);
@@ -39,15 +40,16 @@ class Optimizer {
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
 
-  /// Updates every parameter that has a gradient (parameters without one are
-  /// left alone, with their state), then advances step_count() by one. Runs
-  /// without recording a graph.
+  /// Advances step_count() by one, then updates every parameter that has a
+  /// gradient (parameters without one are left alone, with their state). Runs
+  /// without recording a graph. Throws when step_count() is INT64_MAX.
   void step();
   /// Drops every parameter's gradient (grad() becomes undefined).
   void zero_grad();
 
   double lr() const { return lr_; }
-  /// Sets the learning rate (schedules call this). Throws for lr < 0.
+  /// Sets the learning rate (schedules call this). Throws for lr < 0, NaN or
+  /// an infinity.
   void set_lr(double lr);
   /// Number of step() calls so far.
   std::int64_t step_count() const { return step_count_; }
@@ -66,7 +68,10 @@ class Optimizer {
   StateDict state_dict() const;
   /// Restores what state_dict() saved, so that training resumes exactly.
   /// Every mismatch (unexpected keys, missing step/lr, wrong shape or dtype)
-  /// is listed in one nabla::Error before anything changes.
+  /// and every value no run can produce (an lr the setter rejects, a step
+  /// count outside [0, INT64_MAX - 1], a per-parameter counter outside
+  /// [0, step], a real field that is not finite) is listed in one
+  /// nabla::Error before anything changes.
   void load_state_dict(const StateDict& state);
 
  protected:
@@ -110,7 +115,8 @@ class OptimizerWithState : public Optimizer {
   std::vector<State> state_;
 };
 
-/// Throws "<optimizer>: invalid <option>: <value> (must be <rule>)" unless ok.
+/// Throws "<optimizer>: invalid <option>: <value> (must be <rule>)" unless ok,
+/// and for a value that is NaN or infinite whatever `ok` says.
 void check_option(
     bool ok, const std::string& optimizer, const char* option, double value, const char* rule);
 
