@@ -177,6 +177,22 @@ void check_class_labels(const Tensor& labels, const Shape& logits_shape, std::st
                 " is outside [0, ", classes, ")");
 }
 
+void check_cross_entropy_target(const Tensor& target,
+                                const Shape& logits_shape,
+                                std::string_view op) {
+  check_defined(target, op);
+  if (target.dtype() == DType::i64) return check_class_labels(target, logits_shape, op);
+  if (target.shape() == logits_shape) return;
+  const std::int64_t n = logits_shape[0];
+  const std::int64_t classes = logits_shape[1];
+  // Floating [N] is the common slip: labels read as numbers, never converted.
+  const bool labels_in_floats = target.dim() == 1 && target.size(0) == n;
+  NABLA_CHECK(false, op, "the target is ", target.dtype(), " ", target.shape(), "; for logits ",
+              logits_shape, " it must be class labels (i64 of shape [", n, "]) or probabilities (",
+              name(target.dtype()), " of shape [", n, ", ", classes, "])",
+              labels_in_floats ? "; convert class labels with .to(DType::i64)" : "");
+}
+
 }  // namespace detail
 
 namespace {

@@ -123,6 +123,15 @@ namespace detail {
 /// shape [N, C], and "op: label L at position i is outside [0, C)".
 void check_class_labels(const Tensor& labels, const Shape& logits_shape, std::string_view op);
 
+/// Checks the target of a cross-entropy with logits of shape [N, C]: i64
+/// class labels [N] (as check_class_labels) or floating probabilities
+/// [N, C]. Anything else throws a message that names both forms and the
+/// dtype and shape received, e.g. for f32 labels [N]: "class labels must be
+/// i64 of shape [N] ...".
+void check_cross_entropy_target(const Tensor& target,
+                                const Shape& logits_shape,
+                                std::string_view op);
+
 /// Throws "batch_norm: expected a floating input of shape [N, C] or [N, C, L]".
 void check_batch_norm_input(const Tensor& x);
 

@@ -72,6 +72,31 @@ std::vector<double> softmax_ref(const std::vector<double>& x) {
   return y;
 }
 
+// f32 class labels [N] are the common slip: the message names both target
+// forms instead of calling them probabilities of the wrong shape.
+TEST(CrossEntropyTarget, MessagesNameBothTargetForms) {
+  const Shape logits{2, 3};
+  testing::expect_error(
+      [&] {
+        detail::check_cross_entropy_target(from_vector<float>({0, 2}, Shape{2}), logits, "ce");
+      },
+      {"ce", "the target is f32 [2]", "class labels (i64 of shape [2])",
+       "probabilities (f32 of shape [2, 3])", ".to(DType::i64)"});
+  testing::expect_error(
+      [&] {
+        detail::check_cross_entropy_target(zeros({2, 4}, DType::f64), logits, "ce");
+      },
+      {"ce", "the target is f64 [2, 4]", "probabilities (f64 of shape [2, 3])"});
+  testing::expect_error(
+      [&] {
+        detail::check_cross_entropy_target(from_vector<std::int64_t>({0, 3}, Shape{2}), logits,
+                                           "ce");
+      },
+      {"ce", "label 3 at position 1 is outside [0, 3)"});
+  detail::check_cross_entropy_target(from_vector<std::int64_t>({0, 2}, Shape{2}), logits, "ce");
+  detail::check_cross_entropy_target(zeros({2, 3}), logits, "ce");
+}
+
 TEST(ReduceSoftmax, LastDimMatchesDefinition) {
   for (DType dt : {DType::f32, DType::f64}) {
     const Tensor t = tensor({{1, 2, 3}, {0, 0, 0}}, dt);
