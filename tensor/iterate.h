@@ -126,8 +126,8 @@ void map_into(const Tensor& out, F f, const std::conditional_t<true, Tensor, I>&
     O* const o = static_cast<O*>(out.raw_data());
     const std::tuple<const I*...> in{static_cast<const I*>(ins.raw_data())...};
     parallel_for(0, out.numel(), kParallelGrain, [&](std::int64_t begin, std::int64_t end) {
-      const auto shifted = std::apply(
-          [begin](const I*... p) { return std::tuple<const I*...>{(p + begin)...}; }, in);
+      const auto shifted =
+          std::apply([=](const I*... p) { return std::tuple<const I*...>{(p + begin)...}; }, in);
       row_fast<0u, O>(f, o + begin, shifted, end - begin, std::make_index_sequence<M>{});
     });
     return;

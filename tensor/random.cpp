@@ -79,6 +79,17 @@ inline void mul32(const Lanes& a, std::uint64_t b, Lanes& product) {
 #endif
 }
 
+// Lanes k .. k + 3 of a and b interleaved: a[k], b[k], a[k+1], b[k+1], ...
+// GCC and Clang spell the two-vector shuffle differently.
+template <int k>
+inline Lanes interleave(const Lanes& a, const Lanes& b) {
+#if defined(__clang__)
+  return __builtin_shufflevector(a, b, k, k + 8, k + 1, k + 9, k + 2, k + 10, k + 3, k + 11);
+#else
+  return __builtin_shuffle(a, b, Lanes{k, k + 8, k + 1, k + 9, k + 2, k + 10, k + 3, k + 11});
+#endif
+}
+
 // The outputs of counter blocks counter .. counter + kBatchBlocks - 1 in
 // stream order (block j's four words at words[4j .. 4j + 3]), exactly as
 // philox() gives them one block at a time.
@@ -120,8 +131,8 @@ inline void philox_batch(std::uint64_t counter, std::uint64_t key, std::uint32_t
       // the two lanes of each block stored next to each other.
       const Lanes w01 = c0[h] | (c1[h] << 32);
       const Lanes w23 = c2[h] | (c3[h] << 32);
-      const Lanes first = __builtin_shuffle(w01, w23, Lanes{0, 8, 1, 9, 2, 10, 3, 11});
-      const Lanes second = __builtin_shuffle(w01, w23, Lanes{4, 12, 5, 13, 6, 14, 7, 15});
+      const Lanes first = interleave<0>(w01, w23);
+      const Lanes second = interleave<4>(w01, w23);
       std::memcpy(words + 4 * h * kLanes, &first, sizeof first);
       std::memcpy(words + 4 * h * kLanes + 2 * kLanes, &second, sizeof second);
     } else {
@@ -193,7 +204,7 @@ void normal_fill(T* p, std::int64_t n, Generator& gen) {
   constexpr double kTwoPi = 2.0 * std::numbers::pi;
   if constexpr (std::is_same_v<T, double>) {
     // Two doubles per block -> one Box-Muller pair.
-    fill_blocks<2>(gen, n, [p, kTwoPi](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+    fill_blocks<2>(gen, n, [p](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
       const double u1 = 1.0 - to_unit_d(r[0], r[1]);  // (0, 1]: log is finite
       const double u2 = to_unit_d(r[2], r[3]);
       const double radius = std::sqrt(-2.0 * std::log(u1));
@@ -201,7 +212,7 @@ void normal_fill(T* p, std::int64_t n, Generator& gen) {
       if (k > 1) p[i + 1] = radius * std::sin(kTwoPi * u2);
     });
   } else {
-    fill_blocks<4>(gen, n, [p, kTwoPi](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
+    fill_blocks<4>(gen, n, [p](const std::uint32_t* r, std::int64_t i, std::int64_t k) {
       for (std::int64_t pair = 0; pair < 2 && 2 * pair < k; ++pair) {
         const float u1 = 1.0f - to_unit_f(r[2 * pair]);
         const float u2 = to_unit_f(r[2 * pair + 1]);
