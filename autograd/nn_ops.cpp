@@ -80,17 +80,11 @@ Variable softmax_cross_entropy(const Variable& logits,
                                double label_smoothing) {
   constexpr const char* op = "softmax_cross_entropy";
   const Tensor& z = logits.value();
-  check_defined(target, op);
   NABLA_CHECK(z.dim() == 2 && is_floating(z.dtype()), op,
               "expected floating logits of shape [N, C], got ", z.dtype(), " ", z.shape());
   NABLA_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op,
               "label_smoothing must be in [0, 1], got ", label_smoothing);
-  if (target.dtype() == DType::i64) {
-    detail::check_class_labels(target, z.shape(), op);
-  } else {
-    NABLA_CHECK(target.shape() == z.shape(), op, "probabilities have shape ", target.shape(),
-                " but the logits have shape ", z.shape(), "; they must be equal");
-  }
+  detail::check_cross_entropy_target(target, z.shape(), op);
   const std::int64_t n = z.size(0);
   const bool labels = labels_fast_path(target, label_smoothing, reduction);
   Tensor log_p = log_softmax(z, 1);

@@ -25,6 +25,7 @@
 #include "tensor/iterate.h"
 #include "tensor/parallel.h"
 #include "tensor/vec_math.h"
+#include "tensor/wrapping.h"
 
 namespace nabla {
 namespace {
@@ -196,28 +197,19 @@ bool any_i64(const Tensor& t, Pred pred) {
 struct AddFn {
   template <class T>
   T operator()(T x, T y) const {
-    if constexpr (kIsInt<T>)
-      return wrap(u(x) + u(y));
-    else
-      return x + y;
+    return detail::wrapping_add(x, y);
   }
 };
 struct SubFn {
   template <class T>
   T operator()(T x, T y) const {
-    if constexpr (kIsInt<T>)
-      return wrap(u(x) - u(y));
-    else
-      return x - y;
+    return detail::wrapping_sub(x, y);
   }
 };
 struct MulFn {
   template <class T>
   T operator()(T x, T y) const {
-    if constexpr (kIsInt<T>)
-      return wrap(u(x) * u(y));
-    else
-      return x * y;
+    return detail::wrapping_mul(x, y);
   }
 };
 struct DivFn {
@@ -505,18 +497,13 @@ Tensor operator>=(const Tensor& a, double s) {
 // ---- Unary --------------------------------------------------------------------
 
 Tensor neg(const Tensor& x) {
-  return unary_any(x, "neg", []<class T>(T v) -> T {
-    if constexpr (kIsInt<T>)
-      return wrap(0 - u(v));
-    else
-      return -v;
-  });
+  return unary_any(x, "neg", []<class T>(T v) -> T { return detail::wrapping_neg(v); });
 }
 
 Tensor abs(const Tensor& x) {
   return unary_any(x, "abs", []<class T>(T v) -> T {
     if constexpr (kIsInt<T>)
-      return v < 0 ? wrap(0 - u(v)) : v;
+      return v < 0 ? detail::wrapping_neg(v) : v;
     else
       return std::abs(v);
   });

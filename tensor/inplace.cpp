@@ -7,6 +7,7 @@
 #include "tensor/dispatch.h"
 #include "tensor/iterate.h"
 #include "tensor/tensor.h"
+#include "tensor/wrapping.h"
 
 namespace nabla {
 namespace {
@@ -134,27 +135,36 @@ Tensor& Tensor::copy_(const Tensor& src) {
 }
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) {
-  if (alpha == 1.0) return apply_binary(*this, other, "add_", [](auto x, auto y) { return x + y; });
+  if (alpha == 1.0)
+    return apply_binary(*this, other, "add_",
+                        [](auto x, auto y) { return detail::wrapping_add(x, y); });
   check_scalar(*this, alpha, "add_");
   return dispatch(dtype_, [&]<class T>() -> Tensor& {
     const T a = static_cast<T>(alpha);
-    return apply_binary(*this, other, "add_", [a](T x, T y) { return x + a * y; });
+    return apply_binary(*this, other, "add_", [a](T x, T y) {
+      return detail::wrapping_add(x, detail::wrapping_mul(a, y));
+    });
   });
 }
 Tensor& Tensor::add_(double value) {
-  return apply_scalar(*this, value, "add_", [](auto x, auto v) { return x + v; });
+  return apply_scalar(*this, value, "add_",
+                      [](auto x, auto v) { return detail::wrapping_add(x, v); });
 }
 Tensor& Tensor::sub_(const Tensor& other) {
-  return apply_binary(*this, other, "sub_", [](auto x, auto y) { return x - y; });
+  return apply_binary(*this, other, "sub_",
+                      [](auto x, auto y) { return detail::wrapping_sub(x, y); });
 }
 Tensor& Tensor::sub_(double value) {
-  return apply_scalar(*this, value, "sub_", [](auto x, auto v) { return x - v; });
+  return apply_scalar(*this, value, "sub_",
+                      [](auto x, auto v) { return detail::wrapping_sub(x, v); });
 }
 Tensor& Tensor::mul_(const Tensor& other) {
-  return apply_binary(*this, other, "mul_", [](auto x, auto y) { return x * y; });
+  return apply_binary(*this, other, "mul_",
+                      [](auto x, auto y) { return detail::wrapping_mul(x, y); });
 }
 Tensor& Tensor::mul_(double value) {
-  return apply_scalar(*this, value, "mul_", [](auto x, auto v) { return x * v; });
+  return apply_scalar(*this, value, "mul_",
+                      [](auto x, auto v) { return detail::wrapping_mul(x, v); });
 }
 Tensor& Tensor::div_(const Tensor& other) {
   NABLA_CHECK(is_floating(dtype_), "div_", "in-place division needs a floating tensor, got ",
@@ -186,7 +196,7 @@ Tensor& Tensor::sqrt_() {
   return apply_scalar(*this, 0.0, "sqrt_", [](auto x, auto) { return std::sqrt(x); });
 }
 Tensor& Tensor::neg_() {
-  return apply_scalar(*this, 0.0, "neg_", [](auto x, auto) { return -x; });
+  return apply_scalar(*this, 0.0, "neg_", [](auto x, auto) { return detail::wrapping_neg(x); });
 }
 
 Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, double value) {
@@ -196,7 +206,11 @@ Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, double value) {
   dispatch(dtype_, [&]<class T>() {
     const T v = static_cast<T>(value);
     detail::map_into<T, T, T, T>(
-        *this, [v](T x, T p, T q) { return x + v * p * q; }, *this, ta, tb);
+        *this,
+        [v](T x, T p, T q) {
+          return detail::wrapping_add(x, detail::wrapping_mul(detail::wrapping_mul(v, p), q));
+        },
+        *this, ta, tb);
   });
   return *this;
 }

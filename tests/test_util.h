@@ -7,6 +7,7 @@
 #include <concepts>
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,13 @@ inline void expect_error(const std::function<void()>& f, const std::vector<std::
 /// Runs `f` and checks that it throws nabla::Error whose message contains `part`.
 inline void expect_error(const std::function<void()>& f, const char* part) {
   expect_error(f, std::vector<std::string>{part});
+}
+
+/// The braced form, `expect_error(f, {"op", "value"})`: an initializer list is
+/// the best match for a braced argument, so `{"op"}` alone does not pick the
+/// const char* overload through braces around a scalar.
+inline void expect_error(const std::function<void()>& f, std::initializer_list<std::string> parts) {
+  expect_error(f, std::vector<std::string>(parts));
 }
 
 /// All elements of `t` as doubles, in row-major order.

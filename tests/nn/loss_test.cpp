@@ -296,6 +296,18 @@ TEST(Loss, ShapesMustMatchExactly) {
   expect_error([&] { MSELoss{}(zeros({2, 3}), zeros({3, 2})); }, {"mse_loss", "[3, 2]", "[2, 3]"});
 }
 
+// Class labels read from a file as numbers and never converted: the message
+// says what the target must be, not that "probabilities" have the wrong shape.
+TEST(Loss, CrossEntropyWithF32LabelsSaysLabelsMustBeI64) {
+  const Variable z(zeros({2, 3}), true);
+  expect_error(
+      [&] {
+        cross_entropy(z, from_vector<float>({0, 2}, Shape{2}));
+      },
+      {"softmax_cross_entropy", "the target is f32 [2]", "class labels (i64 of shape [2])",
+       "probabilities (f32 of shape [2, 3])", ".to(DType::i64)"});
+}
+
 TEST(Loss, Errors) {
   expect_error([] { mse_loss(arange(3, DType::i64), zeros({3})); },
                {"mse_loss", "floating", "i64"});

@@ -104,5 +104,28 @@ TEST(Int64Range, SumsWrapModuloTwoToThe64) {
   EXPECT_EQ(sum(from_vector(many, Shape{100'000})).item<std::int64_t>(), -100'000);
 }
 
+// Elementwise i64 arithmetic wraps too, out of place and in place (signed
+// overflow in C++ is undefined; UBSan reports it if a kernel forgets).
+TEST(Int64Range, ArithmeticWrapsModuloTwoToThe64InPlaceAndOutOfPlace) {
+  const auto one = [](std::int64_t v) { return from_vector<std::int64_t>({v}, Shape{1}); };
+  const auto value = [](const Tensor& t) { return t.item<std::int64_t>(); };
+  EXPECT_EQ(value(add(one(kMax), one(1))), kMin);
+  EXPECT_EQ(value(sub(one(kMin), one(1))), kMax);
+  EXPECT_EQ(value(mul(one(kMax), one(2))), -2);
+  EXPECT_EQ(value(neg(one(kMin))), kMin);
+  Tensor t = one(kMax);
+  EXPECT_EQ(value(t.add_(one(1))), kMin);
+  EXPECT_EQ(value(t.sub_(one(1))), kMax);
+  EXPECT_EQ(value(t.add_(one(1), 2.0)), kMin + 1);  // kMax + 2 = 2^63 + 1 = -2^63 + 1 mod 2^64
+  t = one(kMax);
+  EXPECT_EQ(value(t.add_(1.0)), kMin);
+  EXPECT_EQ(value(t.sub_(1.0)), kMax);
+  EXPECT_EQ(value(t.mul_(2.0)), -2);
+  EXPECT_EQ(value(t.mul_(one(kMax))), 2);  // -2 (2^63 - 1) = -2^64 + 2 = 2 mod 2^64
+  t = one(kMin);
+  EXPECT_EQ(value(t.neg_()), kMin);
+  EXPECT_EQ(value(t.addcmul_(one(kMax), one(2), 1.0)), kMax - 1);  // -2^63 - 2 = 2^63 - 2 mod 2^64
+}
+
 }  // namespace
 }  // namespace nabla
