@@ -13,7 +13,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <concepts>
 #include <ostream>
+#include <utility>
 
 #include "autograd/variable.h"
 #include "tensor/print.h"

@@ -70,6 +70,7 @@ struct TensorComparison {
   Shape max_rel_index;
   /// The worst element: the first NaN mismatch if any, else the mismatch with the
   /// largest absolute difference, else (a passing comparison) the largest difference.
+  /// Its values are held as doubles (i64 values exactly up to 2^53).
   bool has_worst = false;
   Shape worst_index;
   double worst_actual = 0;

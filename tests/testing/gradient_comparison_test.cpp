@@ -161,11 +161,16 @@ TEST(CompareGradients, ShapeDtypeAndNaNDifferencesAreMismatches) {
   EXPECT_THAT(report, HasSubstr("w: dtype f32 by hand, f64 by autograd\n"));
   EXPECT_THAT(report, HasSubstr("z: 1 of 3 elements differ (1 with NaN); worst [1]: manual nan, "
                                 "autograd -2\n"));
+  // An undefined manual gradient is a mismatch too.
+  manual[1].second = Tensor();
+  EXPECT_THAT(compare_gradients(manual, g.named()).report(),
+              HasSubstr("b: the manual gradient is undefined\n"));
   // Not checking dtypes compares w's values, which agree (close, not exact:
   // the dtypes differ).
   EXPECT_EQ(compare_gradients(manual, g.named(), {.check_dtype = false}).rows[0].verdict,
             Verdict::close);
   EXPECT_THAT(report, Not(HasSubstr("EXTRA")));
+  EXPECT_EQ(compare_gradients(manual, g.named()).rows[1].verdict, Verdict::mismatch);
 }
 
 TEST(CompareGradients, ExplicitTolerancesApplyToEveryRow) {
