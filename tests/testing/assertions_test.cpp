@@ -175,6 +175,17 @@ TEST(ExpectGradientsMatch, FailsWithTheTable) {
   EXPECT_FALSE(went_on);
 }
 
+// The same through GoogleTest's spi macros (which need statics): a misspelt name is
+// one MISSING and one EXTRA row.
+TEST(ExpectGradientsMatch, ReportsThroughGoogleTestSpi) {
+  static const Graph kGraph;
+  static const NamedVariables kNamed = {{"w", kGraph.w}, {"z", kGraph.z}};
+  static const NamedTensors kMisspelt = {{"w", f64({3, 4})}, {"zz", f64({1, 1})}};
+  EXPECT_NONFATAL_FAILURE(EXPECT_GRADIENTS_MATCH(kMisspelt, kNamed),
+                          "zz: a manual gradient, but no Variable of this name");
+  EXPECT_FATAL_FAILURE(ASSERT_GRADIENTS_MATCH(kMisspelt, kNamed), "(1 MISSING, 1 EXTRA)");
+}
+
 struct OneParameter {
   Variable weight{f64({2}), /*requires_grad=*/true};
   NamedVariables named_parameters() const { return {{"weight", weight}}; }
