@@ -19,15 +19,16 @@ TEST(Consumer, TensorNearFailsOnDifferentValues) {
   EXPECT_NONFATAL_FAILURE(EXPECT_TENSOR_NEAR(kThree, kFour), "tensors differ at 2 of 2 elements");
 }
 
-// y = x·W + b summed over a batch of two: dW = xᵀ·1 (the column sums of x), db = 2.
+// y = x·W + b summed over a batch of two: each column of dW is xᵀ·1 (the column
+// sums of x), db = 2 for each output.
 TEST(Consumer, GradientsMatch) {
-  nabla::nn::Linear layer(2, 1);
+  nabla::nn::Linear layer(2, 2);
   const nabla::Tensor x = nabla::tensor({{1.0, 2.0}, {3.0, 5.0}});
   nabla::sum(layer(x)).backward();
-  const nabla::test::NamedTensors manual = {{"weight", nabla::tensor({{4.0}, {7.0}})},
-                                            {"bias", nabla::tensor({2.0})}};
+  const nabla::test::NamedTensors manual = {{"weight", nabla::tensor({{4.0, 4.0}, {7.0, 7.0}})},
+                                            {"bias", nabla::tensor({2.0, 2.0})}};
   EXPECT_GRADIENTS_MATCH(manual, layer);
-  const nabla::test::NamedTensors wrong = {{"weight", nabla::tensor({{4.0}, {7.0}})}};
+  const nabla::test::NamedTensors wrong = {{"weight", nabla::tensor({{4.0, 4.0}, {7.0, 7.0}})}};
   EXPECT_FALSE(nabla::test::compare_gradients(wrong, layer).ok);  // bias is missing
 }
 
