@@ -42,7 +42,8 @@ class Ctx {
     return t.dim() == 0 && text.starts_with('-') ? "(" + text + ")" : text;
   }
 
-  std::string number(double x) const { return format_number(x, v_.format.precision); }
+  // A tensor as a function's argument: "sign(-2)".
+  std::string arg(const Tensor& t) const { return format_tensor(t, v_.format); }
 
  private:
   const RuleValues& v_;
@@ -222,7 +223,7 @@ const std::unordered_map<std::string_view, Spec>& specs() {
         kNone,
         [](const Ctx& c, std::size_t) {
           return text("g · sign(x)", c, {&c.g(), &c.in(0)},
-                      [&] { return c.op(c.g()) + " · sign(" + c.op(c.in(0)) + ")"; });
+                      [&] { return c.op(c.g()) + " · sign(" + c.arg(c.in(0)) + ")"; });
         }}},
       {"Sign",
        {{"x"}, {kNone}, kNone, [](const Ctx&, std::size_t) { return symbols_only("g · 0"); }}},
@@ -288,15 +289,16 @@ const std::unordered_map<std::string_view, Spec>& specs() {
         kNone,
         [](const Ctx& c, std::size_t) {
           return text("g · cos x", c, {&c.g(), &c.in(0)},
-                      [&] { return c.op(c.g()) + " · cos(" + c.op(c.in(0)) + ")"; });
+                      [&] { return c.op(c.g()) + " · cos(" + c.arg(c.in(0)) + ")"; });
         }}},
       {"Cos",
        {{"x"},
         {0},
         kNone,
         [](const Ctx& c, std::size_t) {
-          return text("−g · sin x", c, {&c.g(), &c.in(0)},
-                      [&] { return prefixed("-", c.op(c.g())) + " · sin(" + c.op(c.in(0)) + ")"; });
+          return text("−g · sin x", c, {&c.g(), &c.in(0)}, [&] {
+            return prefixed("-", c.op(c.g())) + " · sin(" + c.arg(c.in(0)) + ")";
+          });
         }}},
       {"Tanh",
        {{"x"},
