@@ -204,8 +204,11 @@ class ExplainTrace final : public BackwardObserver {
   static std::string parts(const std::vector<Contribution>& parts) {
     std::string out;
     for (std::size_t k = 0; k < parts.size(); ++k) {
+      // A negative number after "+" in parentheses: "1 + (-1.5)".
+      const bool wrap = k > 0 && parts[k].grad.starts_with('-');
       if (k > 0) out += " + ";
-      out += parts[k].grad + " (from [" + std::to_string(parts[k].step + 1) + "] " + parts[k].from +
+      out += wrap ? "(" + parts[k].grad + ")" : parts[k].grad;
+      out += " (from [" + std::to_string(parts[k].step + 1) + "] " + parts[k].from +
              ")";
     }
     return out;

@@ -6,7 +6,7 @@
 namespace nabla::autograd {
 
 namespace detail {
-thread_local int keep_values_depth = 0;
+thread_local constinit int keep_values_depth = 0;
 }  // namespace detail
 
 namespace {

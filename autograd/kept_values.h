@@ -49,7 +49,7 @@ bool keeps_values(const Node& node);
 namespace detail {
 
 /// How many KeepValuesGuards are open on this thread (read by Node's constructor).
-extern thread_local int keep_values_depth;
+extern thread_local constinit int keep_values_depth;
 
 /// Called by Node's constructor and destructor: stores `y` for `node`, drops
 /// what `node` kept.
