@@ -208,8 +208,7 @@ class ExplainTrace final : public BackwardObserver {
       const bool wrap = k > 0 && parts[k].grad.starts_with('-');
       if (k > 0) out += " + ";
       out += wrap ? "(" + parts[k].grad + ")" : parts[k].grad;
-      out += " (from [" + std::to_string(parts[k].step + 1) + "] " + parts[k].from +
-             ")";
+      out += " (from [" + std::to_string(parts[k].step + 1) + "] " + parts[k].from + ")";
     }
     return out;
   }
