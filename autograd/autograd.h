@@ -12,6 +12,7 @@
 #include "autograd/linalg.h"
 #include "autograd/nn_ops.h"
 #include "autograd/node.h"
+#include "autograd/node_check.h"
 #include "autograd/op_list.h"
 #include "autograd/reduce.h"
 #include "autograd/shape_ops.h"
