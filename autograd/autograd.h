@@ -18,3 +18,4 @@
 #include "autograd/shape_ops.h"
 #include "autograd/trace.h"
 #include "autograd/variable.h"
+#include "autograd/why_no_grad.h"

@@ -84,7 +84,7 @@ Variable Variable::detach() const {
   const VariableImpl& v = checked();
   Variable out(v.value);
   out.impl_->cut_by = "detach";
-  out.impl_->cut_scope = autograd::current_scope();
+  out.impl_->cut_scope = v.grad_fn ? v.grad_fn->scope() : autograd::current_scope();
   out.impl_->cut_from = v.grad_fn;
   return out;
 }

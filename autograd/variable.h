@@ -41,7 +41,7 @@ struct VariableImpl {
   /// node name its op would have recorded had grad mode been on, or "detach";
   /// null for data. Set off the recording path only.
   const char* cut_by = nullptr;
-  /// The module whose call cut it (null outside every module).
+  /// The module whose call computed it (null outside every module).
   const autograd::Scope* cut_scope = nullptr;
   /// For detach(): the node it was detached from (not kept alive).
   std::weak_ptr<Node> cut_from;
