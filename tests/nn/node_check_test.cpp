@@ -98,8 +98,8 @@ std::shared_ptr<Sequential> every_layer() {
       Residual(Sequential(Linear(8, 8, {.activation = Activation::tanh}), Linear(8, 8)),
                {.activation = Activation::relu}),
       LayerNorm(8), Linear(8, 8), LeakyReLU(), Linear(8, 8), ELU(), Linear(8, 8), GELU(),
-      Linear(8, 8), Sigmoid(), Linear(8, 8), Tanh(), Linear(8, 8), Softplus(), Identity(),
-      Flatten(), Linear(8, 4));
+      Linear(8, 8), Sigmoid(), Linear(8, 8), Tanh(), Linear(8, 8), Softplus(), Linear(8, 8),
+      Softmax(), Linear(8, 8), LogSoftmax(), Identity(), Flatten(), Linear(8, 4));
   return model;
 }
 
