@@ -157,6 +157,25 @@ TEST(NodeCheckModel, LeavesBatchNormStatisticsAndTheDropoutGeneratorAsTheyWere) 
   EXPECT_EQ(model.parameter("0.weight").dtype(), DType::f32);
 }
 
+TEST(NodeCheckModel, AModelInEvalModePasses) {
+  // In eval mode BatchNorm1d reads its f32 running statistics into the f64 replay.
+  manual_seed(3);
+  Sequential model(Linear(4, 6), BatchNorm1d(6), ReLU(), Dropout({.p = 0.3}), LayerNorm(6),
+                   Linear(6, 2));
+  const Tensor x = inputs({8, 4}, 11);
+  model(x);  // running statistics away from their initial values
+  model.eval();
+  const NodeCheckResult result = check_nodes(model, [&] {
+    return mse_loss(model(x), zeros({8, 2}));
+  });
+  EXPECT_TRUE(result.ok) << result.report();
+  EXPECT_EQ(result.first_failure(), nullptr);
+  bool batch_norm_checked = false;
+  for (const autograd::NodeInputCheck& c : result.checks)
+    batch_norm_checked |= c.name == "BatchNormBackward" && c.status == NodeCheckStatus::passed;
+  EXPECT_TRUE(batch_norm_checked) << result.report();
+}
+
 TEST(NodeCheckModel, WithoutTheModelTheSeededDropoutIsSkipped) {
   manual_seed(9);
   Sequential model(Linear(4, 6), Dropout({.p = 0.5, .seed = 12}), Linear(6, 1));
