@@ -15,6 +15,7 @@
 #include "autograd/linalg.h"
 #include "autograd/nn_ops.h"
 #include "autograd/node.h"
+#include "autograd/node_check.h"
 #include "autograd/op_list.h"
 #include "autograd/reduce.h"
 #include "autograd/shape_ops.h"
@@ -22,3 +23,4 @@
 #include "autograd/trace.h"
 #include "autograd/value_text.h"
 #include "autograd/variable.h"
+#include "autograd/why_no_grad.h"
