@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace nabla {
 
@@ -33,12 +32,7 @@ struct ErrorContext {
 
   /// "2.dense (Linear), inside the Sequential called at main.cpp:12", or
   /// "the Mlp called at main.cpp:12" when the outermost module raised it.
-  std::string describe() const {
-    std::ostringstream out;
-    if (!module_path.empty()) out << module_path << " (" << module_type << "), inside ";
-    out << "the " << model_type << " called at " << file << ":" << line;
-    return out.str();
-  }
+  std::string describe() const;
 };
 
 /// Thrown for every misuse of the library. The message starts with the name of
@@ -51,9 +45,7 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 
   /// The message, followed by the module context when there is one.
-  const char* what() const noexcept override {
-    return full_ ? full_->c_str() : std::runtime_error::what();
-  }
+  const char* what() const noexcept override;
   /// The message as raised, without the module context.
   const char* message() const noexcept { return std::runtime_error::what(); }
   /// Where in a model the error was raised; null when it was raised outside
@@ -63,34 +55,16 @@ class Error : public std::runtime_error {
   /// Names the module the error was raised in, unless one is named already
   /// (the innermost module names itself first, on the way out). Called by
   /// nn::Module.
-  void set_module(std::string_view path, std::string_view type) {
-    if (context_ != nullptr && !context_->module_type.empty()) return;
-    ErrorContext context = context_ ? *context_ : ErrorContext{};
-    context.module_path = std::string(path);
-    context.module_type = std::string(type);
-    set_context(std::move(context));
-  }
+  void set_module(std::string_view path, std::string_view type);
   /// Records the call of the outermost module: `model_type` called at `where`
   /// (an outer call, seen later on the way out, replaces an inner one).
   /// Called by nn::Module.
-  void set_call_site(std::string_view model_type, const std::source_location& where) {
-    ErrorContext context = context_ ? *context_ : ErrorContext{};
-    context.model_type = std::string(model_type);
-    context.file = where.file_name();
-    context.line = where.line();
-    context.function = where.function_name();
-    set_context(std::move(context));
-  }
+  void set_call_site(std::string_view model_type, const std::source_location& where);
 
  private:
   // The context and the full text are immutable once built and shared, so
   // copying an Error stays noexcept, as copying an exception should.
-  void set_context(ErrorContext context) {
-    auto full = std::make_shared<std::string>(std::runtime_error::what());
-    if (!context.model_type.empty()) *full += "\n  in " + context.describe();
-    context_ = std::make_shared<const ErrorContext>(std::move(context));
-    full_ = std::move(full);
-  }
+  void set_context(ErrorContext context);
 
   std::shared_ptr<const ErrorContext> context_;
   std::shared_ptr<const std::string> full_;

@@ -127,6 +127,20 @@ TEST(ModuleErrors, ALayersOwnCheckNamesItsPath) {
   EXPECT_THAT(e.what(), HasSubstr("in 1 (Linear), inside the Sequential called at"));
 }
 
+TEST(ModuleErrors, ADtypeErrorNamesTheModuleAndBothDtypes) {
+  // The last layer holds f32 weights; the f64 activations reach it.
+  Sequential model(Linear(4, 3, f64()), ReLU(), Linear(3, 2));
+  const std::uint_least32_t line = __LINE__ + 1;
+  const Error e = error_of([&] { model(ones({2, 4}, DType::f64)); });
+  EXPECT_THAT(e.message(), HasSubstr("f64"));
+  EXPECT_THAT(e.message(), HasSubstr("f32"));
+  ASSERT_NE(e.context(), nullptr);
+  EXPECT_EQ(e.context()->module_path, "2");
+  EXPECT_EQ(e.context()->module_type, "Linear");
+  EXPECT_EQ(e.context()->line, line);
+  EXPECT_THAT(e.what(), HasSubstr("in 2 (Linear), inside the Sequential called at"));
+}
+
 TEST(ModuleErrors, TheOutermostModuleNamesItselfWhenItRaises) {
   Projection model(5, 2);
   const std::uint_least32_t line = __LINE__ + 1;

@@ -163,6 +163,24 @@ TEST(MazurBackpropagation, ThePublishedFiguresAfterTheStepUseTheUpdatedOutputWei
   EXPECT_PUBLISHED("out_o2 after 10,000 such steps", o[1], "0.984065734");
 }
 
+// The error the post prints beside its 10,000-step outputs, 0.0000351085, is
+// the error of the forward pass of the 10,000th step (taken, as here, with the
+// weights of the forward pass): the error after 9,999 steps.
+TEST(MazurBackpropagation, ThePublishedErrorAfter10000StepsIsThatOfTheLastForwardPass) {
+  MazurNetwork net;
+  double error = 0;
+  for (int n = 1; n <= 10000; ++n) {
+    Variable loss = sse_loss(net.output(net.hidden(net.x)), net.target, Reduction::sum);
+    error = loss.item<double>();
+    loss.backward();
+    descend({net.hidden.weight, net.output.weight}, 0.5);
+  }
+  EXPECT_PUBLISHED("E_total in the forward pass of step 10,000", error, "0.0000351085");
+  // After the step it is lower, and no longer the published figure.
+  EXPECT_LT(net.error(), error);
+  EXPECT_NE(testing::to_published_digits(net.error(), "0.0000351085"), "0.0000351085");
+}
+
 // The single neuron o = w0 + w1 x1 + w2 x2 (a Linear(2, 1): W = [w1, w2]ᵀ,
 // b = w0) on three examples, with E = ½ Σ_d (t_d − o_d)² and η = 0.1.
 struct DeltaRuleNeuron {
