@@ -155,7 +155,7 @@ void mazur(Table& table, double learning_rate) {
     loss.backward();
     sgd.step();
   }
-  table.row("E_total in the forward pass of step 10000", last_forward_error, "0.0000351085");
+  table.row("E_total in step 10000", last_forward_error, "0.0000351085");
   Variable final_out = output(hidden(x));
   const std::vector<double> final_o = final_out.value().to_vector<double>();
   std::printf("  after 10000 steps: E_total = %.10f, out_o1 = %.9f, out_o2 = %.9f\n",
