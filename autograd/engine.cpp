@@ -17,6 +17,7 @@
 #include <ostream>
 #include <vector>
 
+#include "autograd/backward_observer.h"
 #include "autograd/node.h"
 #include "autograd/trace.h"
 #include "autograd/trace_detail.h"
@@ -37,6 +38,12 @@ class Engine {
                           const std::string& where);
   static void accumulate_leaf(VariableImpl& leaf, Tensor grad);
   static Tensor reduce_to_input(const Node& node, std::size_t i, const Tensor& grad);
+  // Sums g to input i's shape and casts it to its dtype, where they differ.
+  static void fit_to_input(const Node& node, std::size_t i, Tensor& g) {
+    const Edge& edge = node.inputs_[i];
+    if (g.shape() != edge.shape) g = reduce_to_input(node, i, g);
+    if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
+  }
 
   // Clears the gradient buffers if a rule or hook throws half-way.
   class BufferGuard {
@@ -159,7 +166,10 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
     seed = ones(impl.value.shape(), impl.value.dtype());
   }
 
-  std::ostream* trace = options.trace != nullptr ? options.trace : autograd::trace_stream();
+  // The trace, explain mode, kept gradients and step callbacks watch the pass
+  // through observers; without any, each node pays one test.
+  autograd::detail::Observers observers(options.trace != nullptr ? options.trace
+                                                                 : autograd::trace_stream());
   const bool anomaly = autograd::is_anomaly_enabled();
 
   if (impl.grad_fn == nullptr) {
@@ -170,7 +180,7 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
   std::vector<Node*> nodes = collect(impl.grad_fn.get());
   BufferGuard guard(nodes);
   nodes.front()->grad_buffer_ = std::move(seed);
-  if (trace != nullptr) autograd::detail::trace_begin(*trace, root, nodes.size());
+  if (observers) observers.begin(root, nodes);
 
   for (std::size_t step = 0; step < nodes.size(); ++step) {
     Node& node = *nodes[step];
@@ -184,7 +194,7 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
       }
       if (auto retained = node.retained_.lock())
         retained->grad = retained->grad.defined() ? add(retained->grad, grad) : grad.clone();
-      if (trace != nullptr) autograd::detail::trace_node(*trace, step, node, grad);
+      if (observers) observers.before_rule(step, node, grad);
 
       GradList grads = node.apply(grad);
       NABLA_CHECK(grads.size() == node.inputs_.size(), "backward", node.name_, " returned ",
@@ -192,21 +202,29 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
       for (std::size_t i = 0; i < grads.size(); ++i) {
         Edge& edge = node.inputs_[i];
         Tensor& g = grads[i];
-        if (!edge.needs_grad || !g.defined()) continue;
-        if (g.shape() != edge.shape) g = reduce_to_input(node, i, g);
-        if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
+        if (!edge.needs_grad || !g.defined()) {
+          if (observers) observers.input(step, node, i, Tensor(), Tensor());
+          continue;
+        }
+        if (observers) [[unlikely]] {
+          const Tensor raw = g;
+          fit_to_input(node, i, g);
+          observers.input(step, node, i, raw, g);
+        } else {
+          fit_to_input(node, i, g);
+        }
         if (anomaly) autograd::detail::check_backward(node, i, g, step);
-        if (trace != nullptr) autograd::detail::trace_input(*trace, node, i, g);
         if (edge.node != nullptr) {
           accumulate_into(edge.node->grad_buffer_, g);
         } else {
           accumulate_leaf(*edge.variable, std::move(g));
         }
       }
+      if (observers) observers.after_node(step, node);
     }
     if (!options.retain_graph) node.release();
   }
-  if (trace != nullptr) autograd::detail::trace_end(*trace, root);
+  if (observers) observers.end(root);
 }
 
 namespace autograd {

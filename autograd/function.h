@@ -185,10 +185,14 @@ struct Function {
     NABLA_CHECK(y.defined(), Derived::name, "forward returned an undefined Tensor");
     if (nabla::detail::anomaly_flag().load(std::memory_order_relaxed))
       nabla::detail::check_forward(Derived::name, y, inputs);
-    if (!recording || !is_floating(y.dtype())) return Variable(y);
-    auto node =
-        std::make_shared<detail::FunctionNode<Derived>>(std::move(edges), y, std::move(ctx));
-    return nabla::detail::make_output(y, std::move(node));
+    if (!recording || !is_floating(y.dtype()))
+      return nabla::detail::unrecorded_output(Derived::name, y);
+    auto make_node = [&] {
+      return std::make_shared<detail::FunctionNode<Derived>>(std::move(edges), y, std::move(ctx));
+    };
+    if (nabla::detail::record_hook != nullptr) [[unlikely]]
+      return nabla::detail::hooked_record(Derived::name, y, inputs, make_node);
+    return nabla::detail::make_output(y, make_node());
   }
 };
 

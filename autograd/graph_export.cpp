@@ -11,9 +11,14 @@
 #include <sstream>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "autograd/explain_rules.h"
+#include "autograd/kept_values.h"
 #include "autograd/node.h"
+#include "autograd/op_list.h"
+#include "autograd/scope.h"
 #include "tensor/error.h"
 
 extern char** environ;  // POSIX: the environment passed on to dot
@@ -22,10 +27,13 @@ namespace nabla::autograd {
 
 namespace {
 
-// Fill colours: ops, leaves that require grad, named constants.
+// Fill colours: ops, leaves that require grad, named constants, the op whose
+// rule ran last (frames); the colour of edges the gradient has travelled.
 constexpr const char* kOpColor = "#fff2cc";
 constexpr const char* kLeafColor = "#cfe2f3";
 constexpr const char* kConstantColor = "#e6e6e6";
+constexpr const char* kCurrentColor = "#f4b183";
+constexpr const char* kVisitedColor = "#c00000";
 
 // Text inside a DOT double-quoted string: backslashes and quotes escaped,
 // newlines kept as line breaks, other control characters shown as spaces.
@@ -58,15 +66,13 @@ std::string describe(const std::string& name, const Shape& shape, DType dtype, b
 
 class DotWriter {
  public:
-  explicit DotWriter(const DotOptions& options) : options_(options) {}
+  explicit DotWriter(const DotOptions& options)
+      : options_(options), visited_(options.visited.begin(), options.visited.end()) {}
 
   std::string write(const Variable& root) {
     if (root.grad_fn() == nullptr) {
       const VariableImpl& v = *root.impl();
-      const std::string title = v.name.empty() ? (v.requires_grad ? "leaf" : "constant") : "";
-      const char* color =
-          v.requires_grad ? kLeafColor : (v.name.empty() ? nullptr : kConstantColor);
-      declare_leaf("leaf0", title, v.name, v.value.shape(), v.value.dtype(), color, true);
+      declare_leaf("leaf0", v, v.name, v.value.shape(), v.value.dtype(), v.requires_grad, true);
     } else {
       walk(root.grad_fn().get());
     }
@@ -74,20 +80,31 @@ class DotWriter {
     out << "digraph nabla {\n"
         << "  rankdir=" << options_.rankdir << ";\n"
         << "  node [fontname=\"Helvetica\", fontsize=11];\n"
-        << "  edge [fontname=\"Helvetica\", fontsize=9];\n"
-        << declarations_.str() << edges_.str() << "}\n";
+        << "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+    write_declarations(out);
+    out << edges_.str() << "}\n";
     return out.str();
   }
 
  private:
+  // One node statement, and the module it is drawn in (with module_clusters).
+  struct Declaration {
+    std::string text;
+    const Scope* scope = nullptr;
+    std::size_t leaf = kNotALeaf;  // a leaf's scope is settled once every use is seen
+  };
+  static constexpr std::size_t kNotALeaf = static_cast<std::size_t>(-1);
+
   // Breadth-first from the root; ids are handed out in discovery order.
   void walk(const Node* root) {
     std::vector<const Node*> queue{root};
     node_ids_.emplace(root, 0);
+    const Node* last = visited_.empty() ? nullptr : options_.visited.back();
     for (std::size_t next = 0; next < queue.size(); ++next) {
       const Node& node = *queue[next];
       const std::string id = "op" + std::to_string(next);
-      declare_op(id, node, next == 0);
+      declare_op(id, node, next == 0, &node == last);
+      const bool ran = visited_.count(&node) != 0;
       const EdgeList& inputs = node.inputs();
       for (std::size_t i = 0; i < inputs.size(); ++i) {
         const Edge& edge = inputs[i];
@@ -99,17 +116,21 @@ class DotWriter {
           if (inserted) queue.push_back(edge.node.get());
           source = "op" + std::to_string(it->second);
         } else if (edge.variable != nullptr) {
-          source = leaf_id(edge);
+          source = leaf_id(edge, node.scope());
           constant = !edge.needs_grad;
         } else {
           source = "const" + std::to_string(constants_++);
-          declare_leaf(source, "constant", "", edge.shape, edge.dtype, nullptr, false);
+          declare_leaf(source, "constant", edge.shape, edge.dtype);
           constant = true;
         }
         edges_ << "  " << source << " -> " << id;
         std::vector<std::string> attributes;
         if (inputs.size() > 1) attributes.push_back("label=\"" + std::to_string(i) + "\"");
         if (constant) attributes.emplace_back("style=dashed");
+        if (ran && edge.needs_grad) {
+          attributes.push_back(std::string("color=\"") + kVisitedColor + "\"");
+          if (&node == last) attributes.emplace_back("penwidth=2.5");
+        }
         for (std::size_t k = 0; k < attributes.size(); ++k)
           edges_ << (k == 0 ? " [" : ", ") << attributes[k];
         edges_ << (attributes.empty() ? ";\n" : "];\n");
@@ -117,52 +138,111 @@ class DotWriter {
     }
   }
 
-  // A leaf used by several ops (or twice by one) is drawn once.
-  std::string leaf_id(const Edge& edge) {
+  // A leaf used by several ops (or twice by one) is drawn once, in the
+  // innermost module holding all its uses.
+  std::string leaf_id(const Edge& edge, const Scope* used_in) {
     auto [it, inserted] = leaf_ids_.emplace(edge.variable.get(), leaf_ids_.size());
     const std::string id = "leaf" + std::to_string(it->second);
     if (inserted) {
       const VariableImpl& v = *edge.variable;
-      declare_leaf(id, v.name.empty() ? "leaf" : "", v.name, edge.shape, edge.dtype,
-                   edge.needs_grad ? kLeafColor : kConstantColor, false);
+      declare_leaf(id, v, v.name, edge.shape, edge.dtype, edge.needs_grad, false);
+      declarations_.back().leaf = it->second;
+      leaf_scopes_.push_back(edge.needs_grad ? used_in : nullptr);
+    } else {
+      leaf_scopes_[it->second] = common_scope(leaf_scopes_[it->second], used_in);
     }
     return id;
   }
 
-  void declare_op(const std::string& id, const Node& node, bool is_root) {
+  static const Scope* common_scope(const Scope* a, const Scope* b) {
+    for (const Scope* x = a; x != nullptr; x = x->parent)
+      for (const Scope* y = b; y != nullptr; y = y->parent)
+        if (x == y) return x;
+    return nullptr;
+  }
+
+  void declare_op(const std::string& id, const Node& node, bool is_root, bool is_last) {
     std::string label = node.name();
     label += '\n';
     label += describe(node.output_name(), node.shape(), node.dtype(), options_.show_dtype);
+    if (options_.show_values) label += "\nvalue: " + op_value(node);
+    if (options_.show_grads) label += "\ngrad: " + op_grad(node);
+    if (options_.show_rules) {
+      const OpInfo* op = find_op(node.name());
+      label += "\nrule: ";
+      label += op != nullptr ? op->rule : "not in the op registry";
+    }
     if (options_.show_saved) {
       label += '\n';
       label += saved_text(node);
     }
-    declarations_ << "  " << id << " [shape=box, style=\"rounded,filled\", fillcolor=\"" << kOpColor
-                  << "\", label=\"" << escape(label) << "\"";
-    if (is_root) declarations_ << ", peripheries=2, penwidth=2";
-    declarations_ << "];\n";
+    std::ostringstream out;
+    out << "  " << id << " [shape=box, style=\"rounded,filled\", fillcolor=\""
+        << (is_last ? kCurrentColor : kOpColor) << "\", label=\"" << escape(label) << "\"";
+    if (is_root) out << ", peripheries=2, penwidth=2";
+    out << "];\n";
+    declarations_.push_back({out.str(), node.scope()});
   }
 
-  // A leaf or constant: `title` is its first line ("leaf", "constant") when it
-  // has no name; a null colour draws it unfilled and dashed (an unnamed constant).
+  // A leaf or a named constant.
   void declare_leaf(const std::string& id,
-                    const std::string& title,
+                    const VariableImpl& v,
                     const std::string& name,
                     const Shape& shape,
                     DType dtype,
-                    const char* color,
+                    bool requires_grad,
                     bool is_root) {
-    std::string label = title.empty() ? std::string() : title + '\n';
-    label += describe(name, shape, dtype, options_.show_dtype);
-    declarations_ << "  " << id << " [shape=ellipse, ";
-    if (color != nullptr) {
-      declarations_ << "style=filled, fillcolor=\"" << color << "\", ";
-    } else {
-      declarations_ << "style=dashed, ";
+    const bool parameter = options_.mark_parameters && requires_grad;
+    std::string label;
+    if (parameter) {
+      label = "parameter\n";
+    } else if (name.empty()) {
+      label = requires_grad ? "leaf\n" : "constant\n";
     }
-    declarations_ << "label=\"" << escape(label) << "\"";
-    if (is_root) declarations_ << ", peripheries=2, penwidth=2";
-    declarations_ << "];\n";
+    label += describe(name, shape, dtype, options_.show_dtype);
+    if (options_.show_values) label += "\nvalue: " + format_tensor(v.value, options_.value_format);
+    if (options_.show_grads && requires_grad)
+      label += "\ngrad: " +
+               (v.grad.defined() ? format_tensor(v.grad, options_.value_format) : "none yet");
+    const char* color = requires_grad ? kLeafColor : (name.empty() ? nullptr : kConstantColor);
+    std::string style = color == nullptr ? "dashed" : (parameter ? "\"filled,bold\"" : "filled");
+    emit_leaf(id, label, style, color, is_root);
+  }
+
+  // An unnamed constant: only its shape is known.
+  void declare_leaf(const std::string& id,
+                    const std::string& title,
+                    const Shape& shape,
+                    DType dtype) {
+    emit_leaf(id, title + '\n' + describe("", shape, dtype, options_.show_dtype), "dashed", nullptr,
+              false);
+  }
+
+  void emit_leaf(const std::string& id,
+                 const std::string& label,
+                 const std::string& style,
+                 const char* color,
+                 bool is_root) {
+    std::ostringstream out;
+    out << "  " << id << " [shape=ellipse, style=" << style << ", ";
+    if (color != nullptr) out << "fillcolor=\"" << color << "\", ";
+    out << "label=\"" << escape(label) << "\"";
+    if (is_root) out << ", peripheries=2, penwidth=2";
+    out << "];\n";
+    declarations_.push_back({out.str(), nullptr});
+  }
+
+  std::string op_value(const Node& node) const {
+    Tensor value = kept_value(node);
+    if (!value.defined() && !node.released())
+      value = detail::saved_output(node, node.saved_tensors());
+    return value.defined() ? format_tensor(value, options_.value_format) : "not kept";
+  }
+
+  std::string op_grad(const Node& node) const {
+    const Tensor grad = kept_grad(node);
+    if (grad.defined()) return format_tensor(grad, options_.value_format);
+    return keeps_values(node) ? "none yet" : "not kept";
   }
 
   static std::string saved_text(const Node& node) {
@@ -175,11 +255,64 @@ class DotWriter {
     return out.str();
   }
 
+  void write_declarations(std::ostringstream& out) {
+    if (!options_.module_clusters) {
+      for (const Declaration& d : declarations_) out << d.text;
+      return;
+    }
+    // Clusters in order of first appearance; every enclosing module is one too.
+    std::vector<const Scope*> order;
+    std::unordered_map<const Scope*, std::vector<const Declaration*>> members;
+    std::unordered_map<const Scope*, std::vector<const Scope*>> children;
+    std::unordered_map<const Scope*, bool> known;
+    for (Declaration& d : declarations_) {
+      if (d.leaf != kNotALeaf) d.scope = leaf_scopes_[d.leaf];
+      if (d.scope == nullptr) {
+        out << d.text;
+        continue;
+      }
+      members[d.scope].push_back(&d);
+      for (const Scope* s = d.scope; s != nullptr && !known[s]; s = s->parent) {
+        known[s] = true;
+        if (s->parent == nullptr) {
+          order.push_back(s);
+        } else {
+          children[s->parent].push_back(s);
+        }
+      }
+    }
+    std::size_t next_id = 0;
+    for (const Scope* s : order) write_cluster(out, s, members, children, next_id, 1);
+  }
+
+  static void write_cluster(
+      std::ostringstream& out,
+      const Scope* scope,
+      const std::unordered_map<const Scope*, std::vector<const Declaration*>>& members,
+      const std::unordered_map<const Scope*, std::vector<const Scope*>>& children,
+      std::size_t& next_id,
+      int depth) {
+    const std::string indent(2 * static_cast<std::size_t>(depth), ' ');
+    out << indent << "subgraph cluster_" << next_id++ << " {\n"
+        << indent << "  label=\"" << escape(scope->describe()) << "\";\n"
+        << indent << "  style=\"rounded,dashed\";\n"
+        << indent << "  color=\"#7f7f7f\";\n"
+        << indent << "  fontname=\"Helvetica\";\n";
+    if (auto it = members.find(scope); it != members.end())
+      for (const Declaration* d : it->second) out << indent << d->text;
+    if (auto it = children.find(scope); it != children.end())
+      for (const Scope* child : it->second)
+        write_cluster(out, child, members, children, next_id, depth + 1);
+    out << indent << "}\n";
+  }
+
   const DotOptions& options_;
-  std::ostringstream declarations_;
+  std::unordered_set<const Node*> visited_;
+  std::vector<Declaration> declarations_;
   std::ostringstream edges_;
   std::unordered_map<const Node*, std::size_t> node_ids_;
   std::unordered_map<const VariableImpl*, std::size_t> leaf_ids_;
+  std::vector<const Scope*> leaf_scopes_;
   std::size_t constants_ = 0;
 };
 
@@ -187,8 +320,8 @@ class DotWriter {
 std::string format_of(const std::string& image_path) {
   const std::string ext = std::filesystem::path(image_path).extension().string();
   if (ext == ".png" || ext == ".svg" || ext == ".pdf") return ext.substr(1);
-  detail::throw_error("render_dot", "unsupported image format '", ext, "' of '", image_path,
-                      "'; use .png, .svg or .pdf");
+  nabla::detail::throw_error("render_dot", "unsupported image format '", ext, "' of '", image_path,
+                             "'; use .png, .svg or .pdf");
 }
 
 // Whether `path` can be created or overwritten, checked without touching it.
@@ -208,6 +341,8 @@ std::string to_dot(const Variable& root, const DotOptions& options) {
   const std::string& dir = options.rankdir;
   NABLA_CHECK(dir == "BT" || dir == "TB" || dir == "LR" || dir == "RL", "to_dot", "rankdir '", dir,
               "' is not one of BT, TB, LR, RL");
+  NABLA_CHECK(options.value_format.values_up_to >= 0, "to_dot",
+              "value_format.values_up_to must be >= 0, got ", options.value_format.values_up_to);
   return DotWriter(options).write(root);
 }
 

@@ -2,6 +2,8 @@
 
 #include <atomic>
 
+#include "autograd/kept_values.h"
+
 namespace nabla {
 
 namespace {
@@ -14,13 +16,20 @@ Node::Node(const char* name, EdgeList&& inputs, const Tensor& y)
       inputs_(std::move(inputs)),
       shape_(y.shape()),
       dtype_(y.dtype()),
-      scope_(autograd::current_scope()) {}
+      scope_(autograd::current_scope()) {
+  if (autograd::detail::keep_values_depth > 0) [[unlikely]] {
+    keeps_values_ = true;
+    autograd::detail::keep_value(*this, y);
+  }
+}
 
 // A chain of a million nodes would otherwise be destroyed recursively (each
 // node's last reference to its input's node), overflowing the stack. The
 // outermost destructor adopts every input node it solely owns and destroys them
 // one at a time, so nested destructors find nothing left to adopt.
 Node::~Node() {
+  if (keeps_values_) [[unlikely]]
+    autograd::detail::forget_values(*this);
   std::vector<std::shared_ptr<Node>> pending;
   take_unique_inputs(pending);
   while (!pending.empty()) {

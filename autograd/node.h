@@ -98,6 +98,7 @@ class Node {
   DType dtype_;
   const autograd::Scope* scope_;
   bool released_ = false;
+  bool keeps_values_ = false;  // recorded inside a KeepValuesGuard (autograd/kept_values.h)
   std::string output_name_;
   std::vector<GradHook> hooks_;
   std::weak_ptr<VariableImpl> retained_;

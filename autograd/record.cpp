@@ -1,5 +1,6 @@
 #include "autograd/record.h"
 
+#include "autograd/scope.h"
 #include "tensor/object_pool.h"
 
 namespace nabla::detail {
@@ -12,7 +13,8 @@ bool input_requires_grad(const Variable& v) {
 }
 
 // Non-leaf inputs point at their producer; leaves that need a gradient (and
-// named constants, so graph exports can show them) point at their state.
+// named constants, so graph exports can show them, and constants cut from a
+// graph, so why_no_grad can find them) point at their state.
 Edge make_edge(const Variable& v) {
   Edge edge;
   const std::shared_ptr<VariableImpl>& impl = v.impl();
@@ -28,8 +30,8 @@ Edge make_edge(const Variable& v) {
   } else if (impl->requires_grad) {
     edge.variable = impl;
     edge.needs_grad = true;
-  } else if (!impl->name.empty()) {
-    edge.variable = impl;
+  } else if (!impl->name.empty() || impl->cut_by != nullptr) {
+    edge.variable = impl;  // kept so that why_no_grad can say where a path breaks
   }
   return edge;
 }
@@ -63,6 +65,26 @@ EdgeList make_edges(VariableRefs inputs) {
 }
 EdgeList make_edges(const std::vector<Variable>& inputs) {
   return make_edges_impl(inputs);
+}
+
+std::vector<const Variable*> input_pointers(VariableRefs inputs) {
+  std::vector<const Variable*> out;
+  for (const Variable& v : inputs) out.push_back(&v);
+  return out;
+}
+std::vector<const Variable*> input_pointers(const std::vector<Variable>& inputs) {
+  std::vector<const Variable*> out;
+  for (const Variable& v : inputs) out.push_back(&v);
+  return out;
+}
+
+Variable unrecorded_output(const char* name, const Tensor& y) {
+  Variable out(y);
+  if (!is_grad_enabled() && out.defined()) [[unlikely]] {
+    out.impl()->cut_by = name;
+    out.impl()->cut_scope = autograd::current_scope();
+  }
+  return out;
 }
 
 Variable make_output(const Tensor& y, std::shared_ptr<Node> node) {

@@ -64,6 +64,47 @@ inline std::atomic<bool>& anomaly_flag() {
   return flag;
 }
 
+/// The output of an op that records no node (grad mode off, or no input
+/// requires grad). Under NoGradGuard it notes `name` and the module scope in
+/// the Variable, for autograd::why_no_grad.
+Variable unrecorded_output(const char* name, const Tensor& y);
+
+/// Sees the nodes record() and Function::apply create on this thread while it
+/// is installed: the capture and replay of autograd::check_nodes
+/// (node_check.cpp). Null otherwise, so the recording path pays one
+/// thread-local load.
+class RecordHook {
+ public:
+  virtual ~RecordHook() = default;
+  /// Called before a node is created, with the op's output and inputs. A
+  /// defined result is returned in place of the op's output, and no node is
+  /// created.
+  virtual Variable replace(const char* name,
+                           const Tensor& y,
+                           const std::vector<const Variable*>& inputs) = 0;
+  /// Called with the output of each node created.
+  virtual void recorded(const Variable& y, const std::vector<const Variable*>& inputs) = 0;
+};
+
+inline thread_local RecordHook* record_hook = nullptr;
+
+std::vector<const Variable*> input_pointers(VariableRefs inputs);
+std::vector<const Variable*> input_pointers(const std::vector<Variable>& inputs);
+
+/// record() while a RecordHook is installed; make_node creates the node.
+template <class Inputs, class MakeNode>
+Variable hooked_record(const char* name,
+                       const Tensor& y,
+                       const Inputs& inputs,
+                       MakeNode&& make_node) {
+  const std::vector<const Variable*> refs = input_pointers(inputs);
+  Variable replaced = record_hook->replace(name, y, refs);
+  if (replaced.defined()) return replaced;
+  Variable out = make_output(y, make_node());
+  record_hook->recorded(out, refs);
+  return out;
+}
+
 template <class Rule, class... Saved>
 GradList invoke_rule(Rule& rule, const Tensor& grad_out, NeedsGrad needs, const Saved&... saved) {
   // A rule returning one Tensor is moved into the list, not copied.
@@ -129,11 +170,15 @@ Variable record_impl(const char* name,
                      const SavedRefs<N>& saved,
                      Rule&& rule) {
   if (anomaly_flag().load(std::memory_order_relaxed)) check_forward(name, y, inputs);
-  if (!should_record(inputs)) return Variable(y);
+  if (!should_record(inputs)) return unrecorded_output(name, y);
   using R = std::decay_t<Rule>;
-  auto node =
-      make_pooled<RuleNode<N, R>>(name, make_edges(inputs), y, saved, R(std::forward<Rule>(rule)));
-  return make_output(y, std::move(node));
+  auto make_node = [&] {
+    return make_pooled<RuleNode<N, R>>(name, make_edges(inputs), y, saved,
+                                       R(std::forward<Rule>(rule)));
+  };
+  if (record_hook != nullptr) [[unlikely]]
+    return hooked_record(name, y, inputs, make_node);
+  return make_output(y, make_node());
 }
 
 }  // namespace detail

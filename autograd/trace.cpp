@@ -7,6 +7,7 @@
 #include <string>
 
 #include "autograd/record.h"
+#include "autograd/scope.h"
 #include "autograd/trace_detail.h"
 #include "tensor/reduce.h"
 
@@ -93,9 +94,12 @@ void check_forward_impl(const char* name, const Tensor& y, const Range& inputs) 
   const std::int64_t bad = first_non_finite(y);
   if (bad < 0) return;
   const double value = y.to_vector<double>()[bad];
-  nabla::detail::throw_error("anomaly", "the forward of ", op_of(name), " (", name, ") produced ",
-                             value, " at index ", unravel(bad, y.shape()), " of its output ",
-                             y.shape(), "; inputs: ", describe_variables(inputs));
+  const Scope* scope = current_scope();
+  nabla::detail::throw_error("anomaly", "the forward of ", op_of(name), " (", name, ")",
+                             scope == nullptr ? "" : " in module " + scope->describe(),
+                             " produced ", value, " at index ", unravel(bad, y.shape()),
+                             " of its output ", y.shape(),
+                             "; inputs: ", describe_variables(inputs));
 }
 
 }  // namespace
@@ -144,34 +148,62 @@ std::string describe_input(const Node& node, std::size_t i) {
   return out.str();
 }
 
-void trace_begin(std::ostream& out, const Variable& root, std::size_t node_count) {
-  out << "backward from " << quote_name(root.name()) << root.shape() << " through " << node_count
-      << (node_count == 1 ? " node" : " nodes") << ", in the order the engine runs them:\n";
+std::string module_of(const Node& node) {
+  return node.scope() == nullptr ? std::string() : " in module " + node.scope()->describe();
 }
 
-void trace_node(std::ostream& out, std::size_t step, const Node& node, const Tensor& grad_out) {
-  out << "[" << step + 1 << "] " << node.name();
-  if (!node.output_name().empty()) out << " -> '" << node.output_name() << "'";
-  out << " " << node.shape() << "  grad_out: " << summarize(grad_out) << "\n";
-}
+namespace {
 
-void trace_input(std::ostream& out, const Node& node, std::size_t i, const Tensor& grad) {
-  out << "      input " << i << " " << describe_input(node, i) << " <- " << summarize(grad) << "\n";
-}
+// The backward trace: one line per node as it runs, one per gradient it sends.
+class TextTrace final : public BackwardObserver {
+ public:
+  explicit TextTrace(std::ostream& out) : out_(out) {}
 
-void trace_end(std::ostream& out, const Variable& root) {
-  out << "backward from " << quote_name(root.name()) << root.shape() << " done\n";
+  void begin(const Variable& root, const std::vector<Node*>& nodes) override {
+    out_ << "backward from " << quote_name(root.name()) << root.shape() << " through "
+         << nodes.size() << (nodes.size() == 1 ? " node" : " nodes")
+         << ", in the order the engine runs them:\n";
+  }
+
+  void before_rule(std::size_t step, const Node& node, const Tensor& grad_out) override {
+    out_ << "[" << step + 1 << "] " << node.name();
+    if (!node.output_name().empty()) out_ << " -> '" << node.output_name() << "'";
+    out_ << " " << node.shape() << "  grad_out: " << summarize(grad_out) << "\n";
+  }
+
+  void input(std::size_t /*step*/,
+             const Node& node,
+             std::size_t i,
+             const Tensor& /*raw*/,
+             const Tensor& grad) override {
+    if (!grad.defined()) return;
+    out_ << "      input " << i << " " << describe_input(node, i) << " <- " << summarize(grad)
+         << "\n";
+  }
+
+  void end(const Variable& root) override {
+    out_ << "backward from " << quote_name(root.name()) << root.shape() << " done\n";
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<BackwardObserver> make_text_trace(std::ostream& out) {
+  return std::make_unique<TextTrace>(out);
 }
 
 void check_backward(const Node& node, std::size_t i, const Tensor& grad, std::size_t step) {
   const std::int64_t bad = first_non_finite(grad);
   if (bad < 0) return;
   const double value = grad.to_vector<double>()[bad];
-  nabla::detail::throw_error("anomaly", "the backward of ", node.name(), " (step ", step + 1,
-                             " of the backward pass, output ", quote_name(node.output_name()),
-                             node.shape(), ") produced ", value, " at index ",
-                             unravel(bad, grad.shape()), " of the gradient for input ", i, " ",
-                             describe_input(node, i));
+  nabla::detail::throw_error("anomaly", "the backward of ", node.name(), module_of(node), " (step ",
+                             step + 1, " of the backward pass, output ",
+                             quote_name(node.output_name()), node.shape(), ") produced ", value,
+                             " at index ", unravel(bad, grad.shape()),
+                             " of the gradient for input ", i, " ", describe_input(node, i));
 }
 
 }  // namespace detail

@@ -4,8 +4,9 @@
 //   the gradient sent to each input. Turn it on per call
 //   (BackwardOptions::trace) or for a scope (TraceGuard).
 // - anomaly mode makes the first NaN or Inf produced in a forward op or a
-//   backward rule throw a nabla::Error naming the op, the Variables and the
-//   place in the graph.
+//   backward rule throw a nabla::Error naming the op, the Variables, the
+//   module that recorded it (Node::scope()) and the place in the graph.
+// Explain mode (explain.h) is the trace written out for learners.
 #pragma once
 
 #include <iosfwd>

@@ -4,20 +4,24 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <memory>
+#include <string>
 
+#include "autograd/backward_observer.h"
 #include "autograd/node.h"
 
 namespace nabla::autograd::detail {
 
-void trace_begin(std::ostream& out, const Variable& root, std::size_t node_count);
-void trace_node(std::ostream& out, std::size_t step, const Node& node, const Tensor& grad_out);
-void trace_input(std::ostream& out, const Node& node, std::size_t i, const Tensor& grad);
-void trace_end(std::ostream& out, const Variable& root);
+/// The backward trace (trace.h) as an observer printing to `out`.
+std::unique_ptr<BackwardObserver> make_text_trace(std::ostream& out);
 
 /// Throws if `grad`, the gradient `node` sends to input i, holds a NaN or Inf.
 void check_backward(const Node& node, std::size_t i, const Tensor& grad, std::size_t step);
 
 /// Describes input i of `node`: "'w' (leaf) [3, 4]", "'h' (from TanhBackward) [2]".
 std::string describe_input(const Node& node, std::size_t i);
+
+/// " in module 2.dense (Linear)" for a node recorded inside a module, "" otherwise.
+std::string module_of(const Node& node);
 
 }  // namespace nabla::autograd::detail

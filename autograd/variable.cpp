@@ -4,6 +4,7 @@
 
 #include "autograd/engine.h"
 #include "autograd/node.h"
+#include "autograd/scope.h"
 #include "tensor/object_pool.h"
 #include "tensor/print.h"
 
@@ -16,6 +17,9 @@ Variable::Variable(Tensor value, bool requires_grad) {
   }
   NABLA_CHECK(!requires_grad || is_floating(value.dtype()), "Variable",
               "requires_grad needs a floating dtype, got ", value.dtype());
+  // The node check's f64 replay (node_check.cpp) sees f32 constants in f64.
+  if (detail::replay_in_f64 && value.dtype() == DType::f32) [[unlikely]]
+    value = value.to(DType::f64);
   impl_ = make_pooled<VariableImpl>();
   impl_->value = std::move(value);
   impl_->requires_grad = requires_grad;
@@ -77,7 +81,12 @@ void Variable::backward(const Tensor& grad_out, const BackwardOptions& options) 
 }
 
 Variable Variable::detach() const {
-  return Variable(checked().value);
+  const VariableImpl& v = checked();
+  Variable out(v.value);
+  out.impl_->cut_by = "detach";
+  out.impl_->cut_scope = v.grad_fn ? v.grad_fn->scope() : autograd::current_scope();
+  out.impl_->cut_from = v.grad_fn;
+  return out;
 }
 
 void Variable::zero_grad() {

@@ -19,6 +19,9 @@
 namespace nabla {
 
 class Node;
+namespace autograd {
+struct Scope;
+}  // namespace autograd
 
 /// A gradient hook: receives the gradient flowing into a Variable and returns
 /// either an undefined Tensor (keep the gradient) or a replacement of the same
@@ -34,7 +37,21 @@ struct VariableImpl {
   std::vector<GradHook> hooks;  ///< leaf hooks; a non-leaf's hooks live on its grad_fn
   bool requires_grad = false;   ///< set for leaves only; non-leaves require grad via grad_fn
   bool retains_grad = false;
+  /// Where a constant was cut from a graph, for autograd::why_no_grad: the
+  /// node name its op would have recorded had grad mode been on, or "detach";
+  /// null for data. Set off the recording path only.
+  const char* cut_by = nullptr;
+  /// The module whose call computed it (null outside every module).
+  const autograd::Scope* cut_scope = nullptr;
+  /// For detach(): the node it was detached from (not kept alive).
+  std::weak_ptr<Node> cut_from;
 };
+
+namespace detail {
+/// Set while autograd::check_nodes replays a function in f64: a Variable made
+/// from an f32 tensor then holds an f64 copy. Off otherwise.
+inline thread_local bool replay_in_f64 = false;
+}  // namespace detail
 
 /// Options of Variable::backward.
 struct BackwardOptions {
@@ -97,7 +114,8 @@ class Variable {
   void backward(const BackwardOptions& options) const { backward(Tensor(), options); }
 
   /// A new leaf sharing this value's storage, cut from the graph (no grad_fn,
-  /// requires_grad false).
+  /// requires_grad false). It remembers the node it was cut from, so that
+  /// autograd::why_no_grad can name it.
   Variable detach() const;
 
   /// Drops the accumulated gradient (grad() becomes undefined).

@@ -56,7 +56,8 @@ Linear::Linear(std::int64_t in_features, std::int64_t out_features, LinearOption
 
 Variable Linear::forward(const Variable& x) {
   NABLA_CHECK(x.dim() >= 1 && x.size(-1) == in_features_, "Linear", "expected input with ",
-              in_features_, " features (last dim), got ", x.shape());
+              in_features_, " features (last dim), got ", x.shape(), " for weight ",
+              weight.shape());
   return activate(activation_, linear(x, weight, bias));
 }
 

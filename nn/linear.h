@@ -54,7 +54,8 @@ class Linear : public Module {
 
   /// Returns σ(x·W + b). Throws nabla::Error when x's last dim is not
   /// in_features ("Linear: expected input with 784 features (last dim), got
-  /// [32, 78]"), and for a rank-0 x or a dtype that differs from W's.
+  /// [32, 78] for weight [784, 10]"), and for a rank-0 x or a dtype that
+  /// differs from W's.
   Variable forward(const Variable& x) override;
 
   /// "in_features=784, out_features=10, bias=true, activation=relu" (the

@@ -40,25 +40,41 @@ auto find_entry(Entries& entries, const std::string& name) -> decltype(&entries.
 
 }  // namespace
 
-Variable Module::operator()(const Variable& x) {
-  if (call_depth == 0) apply([](Module& m) { m.activity_losses_.clear(); });
-  const autograd::Scope* parent = autograd::current_scope();
-  if (scope_ == nullptr || parent != scope_parent_) {
-    scope_ = autograd::intern_scope(parent, registered_name_, type_name());
-    scope_parent_ = parent;
+Variable Module::operator()(const Variable& x, std::source_location where) {
+  const bool outermost = call_depth == 0;
+  try {
+    if (outermost) apply([](Module& m) { m.activity_losses_.clear(); });
+    const autograd::Scope* parent = autograd::current_scope();
+    if (scope_ == nullptr || parent != scope_parent_) {
+      scope_ = autograd::intern_scope(parent, registered_name_, type_name());
+      scope_parent_ = parent;
+    }
+    const autograd::ScopeGuard scope(scope_);
+    Variable y;
+    {
+      DepthGuard depth;
+      y = forward(x);
+    }
+    if (activity_regularizer_.active()) {
+      double batch = y.dim() > 0 ? static_cast<double>(y.size(0)) : 1.0;
+      activity_losses_.push_back(activity_regularizer_(y) / batch);
+    }
+    for (auto& [id, hook] : forward_hooks_) hook(*this, x, y);
+    return y;
+  } catch (Error& error) {
+    // Zero cost until something throws: the error is named on its way out and
+    // rethrown as the same object.
+    annotate(error, outermost, where);
+    throw;
   }
-  const autograd::ScopeGuard scope(scope_);
-  Variable y;
-  {
-    DepthGuard depth;
-    y = forward(x);
-  }
-  if (activity_regularizer_.active()) {
-    double batch = y.dim() > 0 ? static_cast<double>(y.size(0)) : 1.0;
-    activity_losses_.push_back(activity_regularizer_(y) / batch);
-  }
-  for (auto& [id, hook] : forward_hooks_) hook(*this, x, y);
-  return y;
+}
+
+// The innermost module names itself (later, outer ones keep that name), and
+// the outermost call records where the model was called, so the context is
+// written once however deep the modules nest.
+void Module::annotate(Error& error, bool outermost, const std::source_location& where) const {
+  if (scope_ != nullptr) error.set_module(scope_->path, scope_->type);
+  if (outermost) error.set_call_site(type_name(), where);
 }
 
 void Module::check_new_name(const std::string& name, const char* what) const {

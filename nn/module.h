@@ -10,6 +10,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <source_location>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "autograd/variable.h"
 #include "nn/regularizer.h"
 #include "nn/submodule.h"
+#include "tensor/error.h"
 #include "tensor/state_dict.h"
 
 namespace nabla {
@@ -52,7 +54,14 @@ class Module {
   /// this module's path. Penalties
   /// of the previous call are dropped when an outermost module is called, so
   /// after model(x) regularization_loss() holds exactly that forward's.
-  Variable operator()(const Variable& x);
+  ///
+  /// A nabla::Error raised during the call (by an op, a layer's check or
+  /// anomaly mode) leaves it with its ErrorContext set: the path of the
+  /// innermost module whose call was under way ("2.dense") and `where`, the
+  /// line that called the outermost module (the default argument: the caller's
+  /// own line). Its message is kept, and what() adds one line naming both.
+  Variable operator()(const Variable& x,
+                      std::source_location where = std::source_location::current());
 
   // ---- Registration (names: non-empty, no '.', unique among the module's
   // parameters, buffers and submodules; nabla::Error otherwise).
@@ -174,6 +183,7 @@ class Module {
 
  private:
   void add_child(std::string name, std::shared_ptr<Module> module);
+  void annotate(Error& error, bool outermost, const std::source_location& where) const;
   void check_new_name(const std::string& name, const char* what) const;
   void print(std::ostream& out, int indent) const;
   friend std::ostream& operator<<(std::ostream& out, const Module& module);

@@ -14,6 +14,7 @@
 #include "nn/loss.h"
 #include "nn/mode_guard.h"
 #include "nn/module.h"
+#include "nn/node_check.h"
 #include "nn/regularizer.h"
 #include "nn/residual.h"
 #include "nn/sequential.h"

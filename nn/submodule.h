@@ -9,8 +9,11 @@
 #include <concepts>
 #include <cstddef>
 #include <memory>
+#include <source_location>
 #include <typeinfo>
 #include <utility>
+
+#include "autograd/variable.h"
 
 namespace nabla::nn {
 
@@ -50,10 +53,20 @@ class Submodule {
   requires std::convertible_to<D*, M*> Submodule(const Submodule<D>& other)  // NOLINT
       : module_(other.ptr()) {}
 
-  /// Calls the module: (*module)(args...), i.e. Module::operator() for one
-  /// Variable. Throws nabla::Error for a null handle, and what the module throws.
+  /// Calls the module on x: Module::operator()(x, where), with `where`
+  /// defaulting to the caller's line, so that an error raised inside names the
+  /// line of this call when it is the outermost one (see Module::operator()).
+  /// Throws nabla::Error for a null handle, and what the module throws.
+  Variable operator()(const Variable& x,
+                      std::source_location where = std::source_location::current()) const {
+    return checked("operator()")(x, where);
+  }
+  /// Calls the module with other arguments: (*module)(args...). Throws
+  /// nabla::Error for a null handle, and what the module throws.
   template <class... Args>
-  decltype(auto) operator()(Args&&... args) const {
+  requires(!(sizeof...(Args) == 1 &&
+             (std::convertible_to<Args, const Variable&> && ...))) decltype(auto)
+  operator()(Args&&... args) const {
     return checked("operator()")(std::forward<Args>(args)...);
   }
   /// The module's members. Throws nabla::Error for a null handle.

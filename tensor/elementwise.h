@@ -188,8 +188,10 @@ Tensor clamp_max(const Tensor& x, double max);
 
 /// Returns true when |a - b| <= atol + rtol * |b| for every element of the
 /// broadcast pair (compared in f64; equal infinities are close, NaN is never
-/// close). Throws for undefined tensors, incompatible shapes or a negative
-/// rtol/atol.
+/// close). The defaults are NumPy's, the same for every dtype: rtol 1e-5 and
+/// atol 1e-8. Throws for undefined tensors, incompatible shapes or a negative
+/// rtol/atol. Tests get tolerances chosen by dtype, and a report of where the
+/// tensors differ, from EXPECT_TENSOR_NEAR (testing/assertions.h).
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8);
 
 /// Returns true when a and b have the same shape and every element compares

@@ -1,7 +1,13 @@
 // nabla::Error, the one exception type of the library, and NABLA_CHECK, which
 // builds its message ("op: what went wrong [values]") only when a check fails.
+// An Error raised inside a module's call also carries where it happened (the
+// module path and the line that called the model); nn::Module adds that on the
+// way out, the tensor layer only holds it.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <source_location>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -9,11 +15,59 @@
 
 namespace nabla {
 
+/// Where in a model an Error was raised: the innermost module whose call was
+/// under way, and the outermost module's call in the caller's code.
+struct ErrorContext {
+  /// The innermost module's dotted path from the outermost one ("2.dense");
+  /// "" when the outermost module raised it itself.
+  std::string module_path;
+  /// The innermost module's type ("Linear").
+  std::string module_type;
+  /// The outermost module's type ("Sequential").
+  std::string model_type;
+  /// Where the outermost module was called (`model(x)` in the caller's code).
+  std::string file;
+  std::uint_least32_t line = 0;
+  std::string function;
+
+  /// "2.dense (Linear), inside the Sequential called at main.cpp:12", or
+  /// "the Mlp called at main.cpp:12" when the outermost module raised it.
+  std::string describe() const;
+};
+
 /// Thrown for every misuse of the library. The message starts with the name of
-/// the operation, followed by the offending values.
+/// the operation, followed by the offending values. Raised inside a module's
+/// call, what() adds a second line naming the module and the call:
+///   matmul: inner dimensions differ: [4, 3] x [5, 2]
+///     in 2.dense (Linear), inside the Sequential called at main.cpp:12
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+
+  /// The message, followed by the module context when there is one.
+  const char* what() const noexcept override;
+  /// The message as raised, without the module context.
+  const char* message() const noexcept { return std::runtime_error::what(); }
+  /// Where in a model the error was raised; null when it was raised outside
+  /// every module's call.
+  const ErrorContext* context() const noexcept { return context_.get(); }
+
+  /// Names the module the error was raised in, unless one is named already
+  /// (the innermost module names itself first, on the way out). Called by
+  /// nn::Module.
+  void set_module(std::string_view path, std::string_view type);
+  /// Records the call of the outermost module: `model_type` called at `where`
+  /// (an outer call, seen later on the way out, replaces an inner one).
+  /// Called by nn::Module.
+  void set_call_site(std::string_view model_type, const std::source_location& where);
+
+ private:
+  // The context and the full text are immutable once built and shared, so
+  // copying an Error stays noexcept, as copying an exception should.
+  void set_context(ErrorContext context);
+
+  std::shared_ptr<const ErrorContext> context_;
+  std::shared_ptr<const std::string> full_;
 };
 
 namespace detail {

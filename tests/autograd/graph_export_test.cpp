@@ -14,7 +14,10 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/graph_export.h"
+#include "autograd/kept_values.h"
 #include "autograd/linalg.h"
+#include "autograd/scope.h"
+#include "autograd/step_through.h"
 #include "temp_dir.h"
 #include "tensor/ops.h"
 #include "test_util.h"
@@ -259,6 +262,170 @@ TEST(GraphExport, RenderDotProducesAnImageWhenGraphvizIsInstalled) {
   std::ofstream(dir / "bad.dot") << "this is not a graph {";
   expect_error([&] { render_dot(dir / "bad.dot", dir / "bad.png"); },
                {"render_dot", "bad.dot", "status 1", "syntax error"});
+}
+
+constexpr const char* kHeader =
+    "digraph nabla {\n"
+    "  rankdir=BT;\n"
+    "  node [fontname=\"Helvetica\", fontsize=11];\n"
+    "  edge [fontname=\"Helvetica\", fontsize=9];\n";
+
+TEST(GraphExport, ValuesGradientsAndRulesAsMicrogradDrawsThem) {
+  // y = tanh(x·w), x = 1/4, w = 2: x·w = 1/2, y = tanh(1/2) = 0.46212;
+  // ∂y/∂(x·w) = 1 − y² = 0.78645, ∂y/∂x = 0.78645·2 = 1.5729,
+  // ∂y/∂w = 0.78645·0.25 = 0.19661.
+  autograd::KeepValuesGuard keep;
+  Variable x = leaf({0.25}, {}, "x");
+  Variable w = leaf({2.0}, {}, "w");
+  Variable y = tanh(x * w);
+  const DotOptions options{.show_values = true, .show_grads = true, .show_rules = true};
+  const std::string before = to_dot(y, options);
+  EXPECT_NE(before.find("label=\"MulBackward\\n[]\\nvalue: 0.5\\ngrad: none yet\\n"),
+            std::string::npos)
+      << before;
+  EXPECT_NE(before.find("label=\"'x' []\\nvalue: 0.25\\ngrad: none yet\""), std::string::npos)
+      << before;
+  y.backward();
+  const std::string expected =
+      std::string(kHeader) +
+      "  op0 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"TanhBackward\\n[]\\nvalue: 0.4621\\ngrad: 1\\nrule: ∂/∂x = 1 − y²\", "
+      "peripheries=2, penwidth=2];\n"
+      "  op1 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"MulBackward\\n[]\\nvalue: 0.5\\ngrad: 0.7864\\nrule: ∂/∂a = b, ∂/∂b = a\"];\n"
+      "  leaf0 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", "
+      "label=\"'x' []\\nvalue: 0.25\\ngrad: 1.573\"];\n"
+      "  leaf1 [shape=ellipse, style=filled, fillcolor=\"#cfe2f3\", "
+      "label=\"'w' []\\nvalue: 2\\ngrad: 0.1966\"];\n"
+      "  op1 -> op0;\n"
+      "  leaf0 -> op1 [label=\"0\"];\n"
+      "  leaf1 -> op1 [label=\"1\"];\n"
+      "}\n";
+  EXPECT_EQ(to_dot(y, options), expected);
+}
+
+TEST(GraphExport, WithoutKeptValuesOpsSayWhatTheyDoNotKnow) {
+  Variable x = leaf({0.25}, {}, "x");
+  Variable y = tanh(x * 2.0);
+  // Before backward tanh still holds its output for its rule; x·2 saved nothing.
+  const std::string before = to_dot(y, {.show_values = true, .show_grads = true});
+  EXPECT_NE(before.find("TanhBackward\\n[]\\nvalue: 0.4621\\ngrad: not kept"), std::string::npos)
+      << before;
+  EXPECT_NE(before.find("MulScalarBackward\\n[]\\nvalue: not kept\\ngrad: not kept"),
+            std::string::npos)
+      << before;
+  y.backward();
+  const std::string after = to_dot(y, {.show_values = true, .show_grads = true});
+  EXPECT_NE(after.find("TanhBackward\\n[]\\nvalue: not kept"), std::string::npos) << after;
+  EXPECT_NE(after.find("'x' []\\nvalue: 0.25\\ngrad: 1.573"), std::string::npos) << after;
+  expect_error([&] { to_dot(y, {.value_format = {.values_up_to = -1}}); },
+               {"to_dot", "values_up_to", "-1"});
+}
+
+TEST(GraphExport, ModulesAreClustersAndParametersAreMarked) {
+  // Net { "0" (Scale): h = x·w; "1" (Tanh): y = tanh(h) }, x a named constant.
+  const autograd::Scope* net = autograd::intern_scope(nullptr, "", "Net");
+  const autograd::Scope* scale = autograd::intern_scope(net, "0", "Scale");
+  const autograd::Scope* act = autograd::intern_scope(net, "1", "Tanh");
+  Variable x(full({}, 0.25, DType::f64));
+  x.set_name("x");
+  Variable w = leaf({2.0}, {}, "w");
+  Variable y;
+  {
+    autograd::ScopeGuard in_net(net);
+    Variable h;
+    {
+      autograd::ScopeGuard in_scale(scale);
+      h = x * w;
+    }
+    autograd::ScopeGuard in_act(act);
+    y = tanh(h);
+  }
+  const std::string expected =
+      std::string(kHeader) +
+      "  leaf0 [shape=ellipse, style=filled, fillcolor=\"#e6e6e6\", label=\"'x' []\"];\n"
+      "  subgraph cluster_0 {\n"
+      "    label=\"Net\";\n"
+      "    style=\"rounded,dashed\";\n"
+      "    color=\"#7f7f7f\";\n"
+      "    fontname=\"Helvetica\";\n"
+      "    subgraph cluster_1 {\n"
+      "      label=\"1 (Tanh)\";\n"
+      "      style=\"rounded,dashed\";\n"
+      "      color=\"#7f7f7f\";\n"
+      "      fontname=\"Helvetica\";\n"
+      "      op0 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"TanhBackward\\n[]\", peripheries=2, penwidth=2];\n"
+      "    }\n"
+      "    subgraph cluster_2 {\n"
+      "      label=\"0 (Scale)\";\n"
+      "      style=\"rounded,dashed\";\n"
+      "      color=\"#7f7f7f\";\n"
+      "      fontname=\"Helvetica\";\n"
+      "      op1 [shape=box, style=\"rounded,filled\", fillcolor=\"#fff2cc\", "
+      "label=\"MulBackward\\n[]\"];\n"
+      "      leaf1 [shape=ellipse, style=\"filled,bold\", fillcolor=\"#cfe2f3\", "
+      "label=\"parameter\\n'w' []\"];\n"
+      "    }\n"
+      "  }\n"
+      "  op1 -> op0;\n"
+      "  leaf0 -> op1 [label=\"0\", style=dashed];\n"
+      "  leaf1 -> op1 [label=\"1\"];\n"
+      "}\n";
+  EXPECT_EQ(to_dot(y, {.module_clusters = true, .mark_parameters = true}), expected);
+  // Without the options the drawing is the plain one.
+  EXPECT_EQ(to_dot(y).find("subgraph"), std::string::npos);
+  EXPECT_EQ(to_dot(y).find("parameter"), std::string::npos);
+}
+
+TEST(GraphExport, ALeafUsedInTwoModulesSitsInTheirCommonModule) {
+  const autograd::Scope* net = autograd::intern_scope(nullptr, "", "Shared");
+  Variable w = leaf({2.0}, {}, "w");
+  Variable y;
+  {
+    autograd::ScopeGuard in_net(net);
+    Variable h;
+    {
+      autograd::ScopeGuard a(autograd::intern_scope(net, "a", "Scale"));
+      h = w * 3.0;
+    }
+    autograd::ScopeGuard b(autograd::intern_scope(net, "b", "Scale"));
+    y = h * w;
+  }
+  const std::string dot = to_dot(y, {.module_clusters = true});
+  // w is declared directly in the "Shared" cluster, before the nested ones.
+  EXPECT_NE(dot.find("    fontname=\"Helvetica\";\n    leaf0 [shape=ellipse"), std::string::npos)
+      << dot;
+}
+
+TEST(GraphExport, FramesColourTheEdgesTheGradientHasTravelled) {
+  Variable x(full({}, 0.25, DType::f64));
+  x.set_name("x");
+  Variable w = leaf({2.0}, {}, "w");
+  Variable y = tanh(x * w);
+  std::vector<std::string> frames;
+  autograd::step_through(y, [&](const autograd::BackwardStep& step) {
+    frames.push_back(to_dot(y, {.visited = step.visited}));
+  });
+  ASSERT_EQ(frames.size(), 2U);
+  // Step 1: tanh ran; the gradient went down the edge from x·w, drawn thick.
+  EXPECT_NE(frames[0].find("op0 [shape=box, style=\"rounded,filled\", fillcolor=\"#f4b183\""),
+            std::string::npos)
+      << frames[0];
+  EXPECT_NE(frames[0].find("  op1 -> op0 [color=\"#c00000\", penwidth=2.5];\n"
+                           "  leaf0 -> op1 [label=\"0\", style=dashed];\n"
+                           "  leaf1 -> op1 [label=\"1\"];\n"),
+            std::string::npos)
+      << frames[0];
+  // Step 2: x·w ran; its edge to w is the current one, the constant x got none.
+  EXPECT_NE(frames[1].find("op1 [shape=box, style=\"rounded,filled\", fillcolor=\"#f4b183\""),
+            std::string::npos)
+      << frames[1];
+  EXPECT_NE(frames[1].find("  op1 -> op0 [color=\"#c00000\"];\n"
+                           "  leaf0 -> op1 [label=\"0\", style=dashed];\n"
+                           "  leaf1 -> op1 [label=\"1\", color=\"#c00000\", penwidth=2.5];\n"),
+            std::string::npos)
+      << frames[1];
 }
 
 TEST(GraphExport, RenderDotReturnsFalseWithoutGraphviz) {

@@ -10,11 +10,13 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "autograd/elementwise.h"
+#include "autograd/explain_rules.h"
 #include "autograd/index.h"
 #include "autograd/op_list.h"
 #include "autograd/shape_ops.h"
@@ -225,6 +227,150 @@ TEST(OpList, NoRuleRecordsAnUnlistedNode) {
                                         "kOps (and a gradient check and a docs/ops.md row)";
     }
   }
+}
+
+// The cells of a Markdown table row, trimmed, with "\|" read as "|".
+std::vector<std::string> table_cells(const std::string& row) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (std::size_t i = 1; i < row.size(); ++i) {
+    if (row[i] == '\\' && i + 1 < row.size() && row[i + 1] == '|') {
+      cell += '|';
+      ++i;
+    } else if (row[i] == '|') {
+      const std::size_t begin = cell.find_first_not_of(' ');
+      cells.push_back(begin == std::string::npos
+                          ? std::string()
+                          : cell.substr(begin, cell.find_last_not_of(' ') - begin + 1));
+      cell.clear();
+    } else {
+      cell += row[i];
+    }
+  }
+  return cells;
+}
+
+// The rows of `doc` (docs/ops.md's format) whose derivative column disagrees
+// with the registry: in every table with a "derivative" and a "node ..."
+// column, a row naming nodes must have, as its derivative, the rules of those
+// nodes, each once, in the order named, joined by "; ". One message per
+// disagreement, naming the op, the nodes and both texts.
+std::vector<std::string> derivative_mismatches(const std::string& doc,
+                                               std::span<const OpInfo> ops) {
+  std::vector<std::string> out;
+  std::istringstream in(doc);
+  std::size_t derivative = 0;
+  std::size_t node_column = 0;
+  bool checked = false;
+  const std::regex node_name("[A-Z][A-Za-z0-9]*Backward");
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("|") || line.starts_with("|---")) continue;
+    const std::vector<std::string> cells = table_cells(line);
+    if (!cells.empty() && cells[0] == "op") {  // a table's header
+      checked = false;
+      for (std::size_t k = 0; k < cells.size(); ++k) {
+        if (cells[k] == "derivative") derivative = k;
+        if (cells[k].starts_with("node")) node_column = k;
+        checked = checked || cells[k].starts_with("node");
+      }
+      checked = checked && derivative > 0;
+      continue;
+    }
+    if (!checked || cells.size() <= std::max(derivative, node_column)) continue;
+    std::vector<std::string> rules;
+    std::string nodes;
+    bool unknown = false;
+    const std::string& named = cells[node_column];
+    for (auto it = std::sregex_iterator(named.begin(), named.end(), node_name);
+         it != std::sregex_iterator(); ++it) {
+      const std::string node = it->str();
+      nodes += (nodes.empty() ? "" : ", ") + node;
+      const OpInfo* op = nullptr;
+      for (const OpInfo& candidate : ops)
+        if (candidate.node == node) op = &candidate;
+      if (op == nullptr) {
+        out.push_back("docs/ops.md row '" + cells[0] + "' names " + node +
+                      ", which autograd/op_list.h does not list");
+        unknown = true;
+        continue;
+      }
+      const std::string rule(op->rule);
+      if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+    }
+    if (nodes.empty() || unknown) continue;  // not differentiable, composite, or reported
+    std::string expected;
+    for (const std::string& rule : rules) expected += (expected.empty() ? "" : "; ") + rule;
+    if (cells[derivative] != expected)
+      out.push_back("docs/ops.md row '" + cells[0] + "' (" + nodes +
+                    "): the derivative column says\n    " + cells[derivative] +
+                    "\n  but the rule in autograd/op_list.h is\n    " + expected);
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& messages) {
+  std::string out;
+  for (const std::string& m : messages) out += m + "\n";
+  return out;
+}
+
+TEST(OpList, TheDerivativeColumnOfTheOpsDocIsTheRegistrysRule) {
+  const std::vector<std::string> mismatches =
+      derivative_mismatches(read(kSourceDir / "docs" / "ops.md"), kOps);
+  EXPECT_TRUE(mismatches.empty()) << "docs/ops.md and the registry disagree (the registry's rule "
+                                     "is what the explain trace prints; change one to match the "
+                                     "other):\n"
+                                  << joined(mismatches);
+}
+
+TEST(OpList, TheDocsCheckFailsOnARowThatSaysSomethingElse) {
+  const std::string doc =
+      "| op | formula | derivative | node (autograd/elementwise.cpp) |\n"
+      "|---|---|---|---|\n"
+      "| tanh | tanh x | ∂/∂x = 1 + y² | TanhBackward |\n"
+      "| abs | \\|x\\| | ∂/∂x = sign(x) | AbsBackward |\n"
+      "| eq | a = b | not differentiable | not differentiable |\n";
+  const std::vector<std::string> mismatches = derivative_mismatches(doc, kOps);
+  ASSERT_EQ(mismatches.size(), 1U) << joined(mismatches);
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("row 'tanh' (TanhBackward)"));
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("says\n    ∂/∂x = 1 + y²"));
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("op_list.h is\n    ∂/∂x = 1 − y²"));
+}
+
+TEST(OpList, TheDocsCheckFailsOnAMutantRuleInTheRegistry) {
+  std::vector<OpInfo> mutant(std::begin(kOps), std::end(kOps));
+  for (OpInfo& op : mutant)
+    if (op.node == "MulBackward") op.rule = "∂/∂a = a, ∂/∂b = b";
+  const std::vector<std::string> mismatches =
+      derivative_mismatches(read(kSourceDir / "docs" / "ops.md"), mutant);
+  ASSERT_EQ(mismatches.size(), 1U) << joined(mismatches);
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("row 'mul' (MulBackward, MulScalarBackward)"));
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("∂/∂a = b, ∂/∂b = a; x · s, s · x: ∂/∂x = s"));
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("∂/∂a = a, ∂/∂b = b; x · s, s · x: ∂/∂x = s"));
+}
+
+TEST(OpList, TheDocsCheckJoinsTheRulesOfARowAndNamesUnknownNodes) {
+  const std::string doc =
+      "| op | formula | notes | derivative | node (autograd/reduce.cpp) |\n"
+      "|---|---|---|---|---|\n"
+      "| amax / amin | max | ties | ∂y/∂xᵢ = [xᵢ = y] / #{j : xⱼ = y} | AmaxBackward / "
+      "AminBackward |\n"
+      "| div | a / b | | ∂/∂a = 1/b, ∂/∂b = −a/b²; x / s: ∂/∂x = 1/s | DivBackward; "
+      "DivScalarBackward (x / s) |\n"
+      "| frob | ? | | ∂/∂x = ? | FrobBackward |\n";
+  const std::vector<std::string> mismatches = derivative_mismatches(doc, kOps);
+  ASSERT_EQ(mismatches.size(), 1U) << joined(mismatches);
+  EXPECT_THAT(mismatches[0], ::testing::HasSubstr("names FrobBackward"));
+}
+
+TEST(OpList, EveryOpTheExplainTraceWritesOutIsInTheRegistry) {
+  for (std::string_view stem : autograd::detail::known_ops()) {
+    const std::string node = std::string(stem) + "Backward";
+    EXPECT_NE(autograd::find_op(node), nullptr)
+        << "autograd/explain_rules.cpp knows " << node << ", which autograd/op_list.h does not";
+  }
+  EXPECT_EQ(autograd::find_op("TanhBackward")->rule, "∂/∂x = 1 − y²");
+  EXPECT_EQ(autograd::find_op("NoSuchBackward"), nullptr);
 }
 
 TEST(OpList, CommentsAreNotCountedAsUses) {

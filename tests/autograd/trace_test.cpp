@@ -13,6 +13,7 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/node.h"
+#include "autograd/scope.h"
 #include "autograd/trace.h"
 #include "autograd/trace_detail.h"
 #include "tensor/ops.h"
@@ -282,6 +283,32 @@ TEST(Anomaly, NanOnlyInBackwardNamesTheNodeAndStep) {
                {"anomaly", "backward of SqrtBackward", "step 2", "output 's' []", "nan",
                 "gradient for input 0 'x' (leaf) []"});
   EXPECT_FALSE(x.grad().defined());  // nothing was accumulated
+}
+
+TEST(Anomaly, ErrorsNameTheModuleOfTheNode) {
+  // A node recorded inside a module names it: its path and its type.
+  const autograd::Scope* net = autograd::intern_scope(nullptr, "", "Net");
+  const autograd::Scope* dense =
+      autograd::intern_scope(autograd::intern_scope(net, "2", "Residual"), "dense", "Linear");
+  Variable x = scalar(0.0, "x");
+  AnomalyGuard anomaly;
+  Variable y;
+  {
+    autograd::ScopeGuard in_net(net);
+    autograd::ScopeGuard in_dense(dense);
+    y = sqrt(x);  // finite forward, infinite gradient at 0
+    expect_error([&] { log(x); },
+                 {"anomaly", "forward of Log (LogBackward) in module 2.dense (Linear) produced"});
+  }
+  expect_error([&] { y.backward(); },
+               {"anomaly", "backward of SqrtBackward in module 2.dense (Linear) (step 1"});
+  // Outside every module nothing is added.
+  try {
+    log(x);
+    ADD_FAILURE() << "log(0) did not throw in anomaly mode";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("in module"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Anomaly, InfInBackward) {

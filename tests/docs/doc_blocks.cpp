@@ -16,7 +16,10 @@
 //                                   goes before the statements;
 //   <!-- compile: continues -->    the block uses names of the block before
 //                                   it and is compiled in the same program;
-//   both may be given, separated by a comma.
+//   <!-- compile: program -->      the block is a whole program without a
+//                                   main() of its own (a GoogleTest file
+//                                   linked with gtest_main);
+//   file-scope and continues may be given together, separated by a comma.
 // Every other fragment is a program of its own. The fragments of one page are
 // compiled as one file, each program in a namespace of its own, and a #line
 // directive before each block makes the compiler report errors at the page's
@@ -92,10 +95,12 @@ std::vector<Block> read_blocks(const std::string& page) {
       if (marker.rfind("<!--", 0) == 0 && marker.find("compile:") != std::string::npos) {
         block.file_scope = marker.find("file-scope") != std::string::npos;
         block.continues = marker.find("continues") != std::string::npos;
+        block.whole_program = marker.find("program") != std::string::npos;
       }
     } else if (inside && t.rfind("```", 0) == 0) {
       inside = false;
-      block.whole_program = block.code.find("int main(") != std::string::npos;
+      block.whole_program =
+          block.whole_program || block.code.find("int main(") != std::string::npos;
       blocks.push_back(block);
     } else if (inside) {
       block.code += line + "\n";

@@ -1,4 +1,5 @@
-# Builds and runs tests/install/consumer against nabla.
+# Builds and runs tests/install/consumer (a program, and a GoogleTest program
+# using nabla::testing) against nabla.
 #   MODE=subdirectory: the consumer does add_subdirectory(ROOT).
 #   MODE=package: nabla is installed from BUILD_DIR into a prefix, and the
 #                 consumer finds it with find_package(nabla).
@@ -23,4 +24,5 @@ endif()
 run(${CMAKE_COMMAND} ${configure_args})
 run(${CMAKE_COMMAND} --build ${work}/build -j2)
 run(${work}/build/consumer)
+run(${work}/build/consumer_tests)
 message(STATUS "consumer built and ran through ${MODE}")

@@ -191,7 +191,7 @@ TEST(Linear, RejectsBadArguments) {
       [&] {
         layer(zeros({32, 78}));
       },
-      "Linear: expected input with 784 features (last dim), got [32, 78]");
+      "Linear: expected input with 784 features (last dim), got [32, 78] for weight [784, 10]");
   expect_error([&] { layer(zeros({})); }, {"Linear", "784 features", "[]"});
 }
 
