@@ -14,6 +14,12 @@ const std::vector<Tensor>& FunctionContext::saved() const {
   return saved_;
 }
 
+void FunctionContext::save_for_backward(std::vector<Tensor> tensors) {
+  saved_ = std::move(tensors);
+  versions_.assign(saved_.size(), {});
+  for (std::size_t i = 0; i < saved_.size(); ++i) versions_[i].version = saved_[i].version();
+}
+
 bool FunctionContext::needs_grad(std::size_t i) const {
   NABLA_CHECK(i < needs_grad_.size(), name_, "needs_grad(", i, ") is out of range for ",
               needs_grad_.size(), needs_grad_.size() == 1 ? " input" : " inputs");
@@ -22,6 +28,7 @@ bool FunctionContext::needs_grad(std::size_t i) const {
 
 void FunctionContext::release() {
   saved_ = {};
+  versions_ = {};
   values_.clear();
   released_ = true;
 }

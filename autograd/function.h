@@ -44,10 +44,16 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/record.h"
+#include "autograd/saved_version.h"
 #include "autograd/variable.h"
 #include "tensor/error.h"
 
 namespace nabla::autograd {
+
+namespace detail {
+template <class F>
+class FunctionNode;
+}  // namespace detail
 
 /// What a custom function's forward leaves for its backward.
 class FunctionContext {
@@ -57,9 +63,9 @@ class FunctionContext {
       : name_(name), needs_grad_(std::move(needs_grad)) {}
 
   /// Keeps tensors for backward (replacing any saved before). Tensors share
-  /// storage, so this copies no elements; mutating a saved tensor in place
-  /// before backward makes the gradient wrong, as with built-in ops.
-  void save_for_backward(std::vector<Tensor> tensors) { saved_ = std::move(tensors); }
+  /// storage, so this copies no elements; changing a saved tensor in place
+  /// before backward makes backward throw, as with built-in ops.
+  void save_for_backward(std::vector<Tensor> tensors);
   /// The saved tensors, in the order given. Throws once they were freed.
   const std::vector<Tensor>& saved() const;
 
@@ -96,9 +102,13 @@ class FunctionContext {
   [[noreturn]] void throw_missing(const std::string& key) const;
   [[noreturn]] void throw_wrong_type(const std::string& key, const char* stored) const;
 
+  template <class F>
+  friend class detail::FunctionNode;
+
   const char* name_;
   std::vector<bool> needs_grad_;
   std::vector<Tensor> saved_;
+  std::vector<nabla::detail::SavedVersion> versions_;  // of saved_, noted by save_for_backward
   std::map<std::string, std::any> values_;
   bool released_ = false;
 };
@@ -119,10 +129,21 @@ GradList to_grad_list(R&& grads) {
 template <class F>
 class FunctionNode final : public Node {
  public:
-  FunctionNode(EdgeList&& inputs, const Tensor& y, FunctionContext&& ctx)
-      : Node(F::name, std::move(inputs), y), ctx_(std::move(ctx)) {}
+  FunctionNode(EdgeList&& edges,
+               const Tensor& y,
+               FunctionContext&& ctx,
+               const std::vector<Variable>& inputs)
+      : Node(F::name, std::move(edges), y), ctx_(std::move(ctx)) {
+    // The versions were noted when forward saved the tensors; what each one is
+    // to the op (an input, the output) is known only now.
+    for (std::size_t i = 0; i < ctx_.saved_.size(); ++i)
+      ctx_.versions_[i].role = nabla::detail::note_saved(ctx_.saved_[i], y, inputs).role;
+  }
 
   GradList apply(const Tensor& grad_out) override {
+    const std::size_t count = ctx_.saved_.size();
+    for (std::size_t i = 0; i < count; ++i)
+      nabla::detail::check_saved(*this, i, count, ctx_.saved_[i], ctx_.versions_[i]);
     return to_grad_list(F::backward(ctx_, grad_out));
   }
   std::vector<Tensor> saved_tensors() const override {
@@ -188,7 +209,8 @@ struct Function {
     if (!recording || !is_floating(y.dtype()))
       return nabla::detail::unrecorded_output(Derived::name, y);
     auto make_node = [&] {
-      return std::make_shared<detail::FunctionNode<Derived>>(std::move(edges), y, std::move(ctx));
+      return std::make_shared<detail::FunctionNode<Derived>>(std::move(edges), y, std::move(ctx),
+                                                             inputs);
     };
     if (nabla::detail::record_hook != nullptr) [[unlikely]]
       return nabla::detail::hooked_record(Derived::name, y, inputs, make_node);

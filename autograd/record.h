@@ -27,6 +27,7 @@
 
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
+#include "autograd/saved_version.h"
 #include "autograd/variable.h"
 #include "tensor/object_pool.h"
 
@@ -131,13 +132,21 @@ GradList invoke_rule(Rule& rule, const Tensor& grad_out, NeedsGrad needs, const 
 template <std::size_t N, class Rule>
 class RuleNode final : public Node {
  public:
-  RuleNode(
-      const char* name, EdgeList&& inputs, const Tensor& y, const SavedRefs<N>& saved, Rule&& rule)
-      : Node(name, std::move(inputs), y), rule_(std::move(rule)) {
-    for (std::size_t i = 0; i < N; ++i) saved_[i] = *saved.tensors[i];
+  template <class Inputs>
+  RuleNode(const char* name,
+           const Inputs& inputs,
+           const Tensor& y,
+           const SavedRefs<N>& saved,
+           Rule&& rule)
+      : Node(name, make_edges(inputs), y), rule_(std::move(rule)) {
+    for (std::size_t i = 0; i < N; ++i) {
+      saved_[i] = *saved.tensors[i];
+      versions_[i] = note_saved(saved_[i], y, inputs);
+    }
   }
 
   GradList apply(const Tensor& grad_out) override {
+    for (std::size_t i = 0; i < N; ++i) check_saved(*this, i, N, saved_[i], versions_[i]);
     return std::apply(
         [&](const auto&... saved) {
           return invoke_rule(*rule_, grad_out, needs_grad_mask(), saved...);
@@ -155,11 +164,13 @@ class RuleNode final : public Node {
  protected:
   void release_saved() override {
     saved_ = {};
+    versions_ = {};
     rule_.reset();
   }
 
  private:
   std::array<Tensor, N> saved_;
+  std::array<SavedVersion, N> versions_;
   std::optional<Rule> rule_;
 };
 
@@ -173,8 +184,7 @@ Variable record_impl(const char* name,
   if (!should_record(inputs)) return unrecorded_output(name, y);
   using R = std::decay_t<Rule>;
   auto make_node = [&] {
-    return make_pooled<RuleNode<N, R>>(name, make_edges(inputs), y, saved,
-                                       R(std::forward<Rule>(rule)));
+    return make_pooled<RuleNode<N, R>>(name, inputs, y, saved, R(std::forward<Rule>(rule)));
   };
   if (record_hook != nullptr) [[unlikely]]
     return hooked_record(name, y, inputs, make_node);

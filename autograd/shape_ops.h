@@ -10,8 +10,8 @@
 // every op here except cat, stack, clone and to(dtype) returns a Variable whose
 // value shares storage with the input's value when strides allow it. An
 // in-place write on either Tensor (value() under NoGradGuard, e.g. an optimizer
-// step) is seen by both, and makes gradients computed through a graph that
-// saved one of them wrong, as in PyTorch.
+// step) is seen by both; if a graph saved one of them, its backward throws
+// (autograd/saved_version.h), as PyTorch's does.
 #pragma once
 
 #include <cstdint>

@@ -76,8 +76,8 @@ class Variable {
   bool defined() const { return impl_ != nullptr; }
 
   /// The value. The non-const overload is for in-place updates of parameters
-  /// under NoGradGuard (optimizers); mutating a tensor the graph saved makes
-  /// its gradients wrong, as in PyTorch.
+  /// under NoGradGuard (optimizers); mutating a tensor a graph saved makes
+  /// that graph's backward throw (its gradient would be wrong), as in PyTorch.
   const Tensor& value() const { return checked().value; }
   Tensor& value() { return checked().value; }
 

@@ -34,7 +34,10 @@ void fused_update(Tensor& param, const Tensor& grad, Rule&& rule, State&... stat
       rule(end - begin, p_data + begin, g_data + begin, (state.template data<T>() + begin)...);
     });
   });
-  if (!param.is_contiguous()) param.copy_(p);
+  if (param.is_contiguous())
+    param.bump_version();  // written through data(): count the write as the '_' ops do
+  else
+    param.copy_(p);
 }
 
 }  // namespace nabla::optim

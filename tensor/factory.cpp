@@ -1,5 +1,6 @@
 #include "tensor/factory.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -8,8 +9,10 @@
 namespace nabla {
 
 Tensor zeros(const Shape& shape, DType dtype) {
+  // Filled directly, not with zero_(): a fresh tensor starts at version 0.
   Tensor t = empty(shape, dtype);
-  t.zero_();
+  if (t.numel() > 0)
+    std::memset(t.raw_data(), 0, static_cast<std::size_t>(t.numel()) * t.element_size());
   return t;
 }
 
@@ -21,7 +24,7 @@ Tensor full(const Shape& shape, double value, DType dtype) {
   NABLA_CHECK(is_floating(dtype) || fits_int64(value), "full", "value ", value,
               " cannot be converted to i64 without overflow");
   Tensor t = empty(shape, dtype);
-  t.fill_(value);
+  dispatch(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
   return t;
 }
 

@@ -209,7 +209,9 @@ Tensor gather(const Tensor& t, std::int64_t dim, const Tensor& index) {
 }
 
 Tensor& scatter_add_(Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src) {
-  return scatter_add_impl(t, dim, index, src, "scatter_add_");
+  scatter_add_impl(t, dim, index, src, "scatter_add_");
+  t.bump_version();
+  return t;
 }
 
 Tensor scatter_add(const Tensor& t, std::int64_t dim, const Tensor& index, const Tensor& src) {

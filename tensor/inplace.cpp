@@ -65,6 +65,7 @@ Tensor& apply_scalar(Tensor& self, double value, std::string_view op, F f) {
     detail::map_into<T, T>(
         self, [&](T x) { return static_cast<T>(f(x, v)); }, self);
   });
+  self.bump_version();
   return self;
 }
 
@@ -75,6 +76,7 @@ Tensor& apply_binary(Tensor& self, const Tensor& other, std::string_view op, F f
     detail::map_into<T, T, T>(
         self, [&](T x, T y) { return static_cast<T>(f(x, y)); }, self, o);
   });
+  self.bump_version();
   return self;
 }
 
@@ -104,6 +106,7 @@ Tensor& Tensor::fill_(double value) {
     const T v = static_cast<T>(value);
     detail::map_into<T>(*this, [v]() { return v; });
   });
+  bump_version();
   return *this;
 }
 
@@ -111,6 +114,7 @@ Tensor& Tensor::zero_() {
   check_defined(*this, "zero_");
   if (is_contiguous()) {
     std::memset(raw_data(), 0, static_cast<std::size_t>(numel_) * element_size());
+    bump_version();
     return *this;
   }
   return fill_(0.0);
@@ -131,6 +135,7 @@ Tensor& Tensor::copy_(const Tensor& src) {
           *this, [](I x) { return static_cast<O>(x); }, from);
     });
   });
+  bump_version();
   return *this;
 }
 
@@ -212,6 +217,7 @@ Tensor& Tensor::addcmul_(const Tensor& a, const Tensor& b, double value) {
         },
         *this, ta, tb);
   });
+  bump_version();
   return *this;
 }
 
@@ -225,6 +231,7 @@ Tensor& Tensor::addcdiv_(const Tensor& a, const Tensor& b, double value) {
     detail::map_into<T, T, T, T>(
         *this, [v](T x, T p, T q) { return x + v * p / q; }, *this, ta, tb);
   });
+  bump_version();
   return *this;
 }
 

@@ -256,16 +256,20 @@ void manual_seed(std::uint64_t seed) {
 Tensor rand(const Shape& shape, DType dtype) {
   return rand(shape, default_generator(), dtype);
 }
+// rand and randn fill a fresh tensor directly: it starts at version 0, as
+// every factory's result does.
 Tensor rand(const Shape& shape, Generator& gen, DType dtype) {
   Tensor t = empty(shape, dtype);
-  return uniform_(t, 0.0, 1.0, gen);
+  dispatch_floating(dtype, "rand", [&]<class T>() { uniform_fill(t.data<T>(), t.numel(), gen); });
+  return t;
 }
 Tensor randn(const Shape& shape, DType dtype) {
   return randn(shape, default_generator(), dtype);
 }
 Tensor randn(const Shape& shape, Generator& gen, DType dtype) {
   Tensor t = empty(shape, dtype);
-  return normal_(t, 0.0, 1.0, gen);
+  dispatch_floating(dtype, "randn", [&]<class T>() { normal_fill(t.data<T>(), t.numel(), gen); });
+  return t;
 }
 
 Tensor randint(std::int64_t low, std::int64_t high, const Shape& shape) {
@@ -341,6 +345,7 @@ Tensor& uniform_(Tensor& t, double low, double high, Generator& gen) {
     if (low != 0.0 || high != 1.0) c.mul_(high - low).add_(low);
     if (!c.shares_storage(t)) t.copy_(c);
   });
+  t.bump_version();
   return t;
 }
 
@@ -356,6 +361,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator& gen) {
     if (mean != 0.0 || std != 1.0) c.mul_(std).add_(mean);
     if (!c.shares_storage(t)) t.copy_(c);
   });
+  t.bump_version();
   return t;
 }
 

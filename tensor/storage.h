@@ -2,7 +2,9 @@
 // all of its views.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace nabla {
@@ -22,9 +24,20 @@ class Storage {
   void* data() const { return data_; }
   std::size_t nbytes() const { return nbytes_; }
 
+  /// How many times an in-place operation wrote into these bytes. Autograd
+  /// notes it when a node saves a tensor and checks it when the rule reads the
+  /// tensor back: a change in between would make the gradient silently wrong.
+  std::uint32_t version() const { return version_.load(std::memory_order_relaxed); }
+  /// Called by every in-place operation (Tensor::bump_version()).
+  void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
  private:
   void* data_;
   std::size_t nbytes_;
+  // Atomic so that reading it (when a node saves a tensor) never races with
+  // an in-place write elsewhere counted at the same time; relaxed because the
+  // elements themselves are not ordered by it.
+  std::atomic<std::uint32_t> version_{0};
 };
 
 }  // namespace nabla

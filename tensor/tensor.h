@@ -78,8 +78,20 @@ class Tensor {
   template <class T>
   std::vector<T> to_vector() const;
 
+  /// The version counter of the storage (0 for an undefined tensor): how many
+  /// in-place writes it has seen. Shared by every view of the same storage.
+  std::uint32_t version() const { return storage_ ? storage_->version() : 0; }
+  /// Counts one in-place write. Every '_' method calls it; code that writes
+  /// into an existing tensor through data() (an optimizer's fused update, an
+  /// initializer) calls it too, so that autograd can tell a saved tensor was
+  /// changed before backward read it.
+  void bump_version() const {
+    if (storage_) storage_->bump_version();
+  }
+
   // In-place operations (they write into this tensor's storage, so every view
-  // of it sees the change). `other` is broadcast to this tensor's shape.
+  // of it sees the change, and bump its version). `other` is broadcast to this
+  // tensor's shape.
   Tensor& fill_(double value);
   Tensor& zero_();
   /// Copies `src` (broadcast to shape(), converted to dtype()) into this tensor.
