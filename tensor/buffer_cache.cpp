@@ -72,11 +72,12 @@ ThreadCache* cache() {
 }  // namespace
 
 void* allocate_buffer(std::size_t nbytes) {
+  ThreadCache* cp = cache();
+  if (cp != nullptr) cp->stats.requested_bytes += nbytes;
   // Rounding a size near SIZE_MAX up to a page would wrap around to a tiny buffer.
   NABLA_CHECK(nbytes <= std::numeric_limits<std::size_t>::max() / 2, "allocate",
               "out of memory allocating ", nbytes, " bytes");
   const std::size_t size = round_size(nbytes);
-  ThreadCache* cp = cache();
   if (cp == nullptr) {
     void* p = std::aligned_alloc(kBufferAlignment, size);
     NABLA_CHECK(p != nullptr, "allocate", "out of memory allocating ", nbytes, " bytes");

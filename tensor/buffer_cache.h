@@ -26,6 +26,9 @@ struct AllocatorStats {
   std::int64_t cache_hits = 0;    ///< allocations served from the cache
   std::int64_t cache_misses = 0;  ///< allocations that went to the system
   std::size_t cached_bytes = 0;   ///< bytes held in free lists right now
+  /// Bytes asked for by allocate_buffer in all (cache hits and refused
+  /// requests included), so a test can bound what a call allocates.
+  std::uint64_t requested_bytes = 0;
 };
 
 /// Returns the calling thread's allocator counters.

@@ -67,6 +67,12 @@ void check_shape(const Shape& shape, std::string_view op) {
   NABLA_CHECK(shape.rank() <= kMaxRank, op, "rank ", shape.rank(), " exceeds the maximum of ",
               kMaxRank, " (shape ", shape, ")");
   for (std::int64_t s : shape) NABLA_CHECK(s >= 0, op, "negative size in shape ", shape);
+  // numel()'s rule, under the name of the op the caller called.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return;
+  std::int64_t n = 1;
+  for (std::int64_t s : shape)
+    NABLA_CHECK(!__builtin_mul_overflow(n, s, &n), op, "shape ", shape,
+                " has more than 2^63 elements");
 }
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, std::string_view op) {

@@ -138,7 +138,8 @@ std::int64_t numel(const Shape& shape);
 /// Returns row-major strides for `shape` (the last dim has stride 1).
 Strides contiguous_strides(const Shape& shape);
 
-/// Throws "op: rank N exceeds the maximum of 8" or "op: negative size ..." for an invalid shape.
+/// Throws "op: rank N exceeds the maximum of 8", "op: negative size ..." or
+/// "op: shape [...] has more than 2^63 elements" for an invalid shape.
 void check_shape(const Shape& shape, std::string_view op);
 
 /// Returns the NumPy broadcast of two shapes; throws "op: shapes [..] and [..]

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,6 +61,22 @@ TEST(BufferCache, EmptyCacheReleasesEverything) {
   const std::int64_t misses = allocator_stats().cache_misses;
   Tensor c = empty({1000});
   EXPECT_EQ(allocator_stats().cache_misses, misses + 1);
+}
+
+TEST(BufferCache, RequestedBytesCountEveryRequest) {
+  const std::uint64_t before = allocator_stats().requested_bytes;
+  void* p = allocate_buffer(5000);
+  free_buffer(p, 5000);
+  void* q = allocate_buffer(6000);  // a cache hit counts too
+  free_buffer(q, 6000);
+  { Tensor t = empty({100}, DType::f64); }
+  EXPECT_EQ(allocator_stats().requested_bytes - before, 5000u + 6000u + 800u);
+  // A refused request is counted as well: it is what a bound on a call's
+  // allocations must see.
+  const std::uint64_t counted = allocator_stats().requested_bytes;
+  const std::size_t impossible = std::numeric_limits<std::size_t>::max() / 2 + 1;
+  EXPECT_THROW(allocate_buffer(impossible), Error);
+  EXPECT_EQ(allocator_stats().requested_bytes - counted, impossible);
 }
 
 TEST(BufferCache, BuffersAre64ByteAligned) {
