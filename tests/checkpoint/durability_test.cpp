@@ -42,7 +42,7 @@ using nabla::testing::TempDir;
 // enough that most kills land inside a save rather than between two.
 constexpr std::int64_t kIn = 512;
 constexpr std::int64_t kOut = 1024;
-constexpr int kKills = 100;
+constexpr int kKills = 60;
 
 /// Version v of the checkpoint: every weight v, every bias −v, next epoch v.
 /// A file mixing two versions (a header of one, data of another) shows.
