@@ -3,13 +3,14 @@
 #   make test   installs what is missing, builds, runs every test
 # Also: make examples (every example program), make bench (benchmarks),
 #       make sanitize (whole suite under ASan+UBSan),
+#       make tsan (the multi-threaded tests under ThreadSanitizer),
 #       make format (clang-format every source file), make clean.
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= Release
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-all configure build demo examples test bench sanitize format clean
+.PHONY: all deps deps-all configure build demo examples test bench sanitize tsan format clean
 
 all: build
 
@@ -66,8 +67,16 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 ctest --test-dir $(BUILD)-asan --output-on-failure -j$(JOBS) \
 	  -LE "install|docs"
 
+# ThreadSanitizer: builds only the multi-threaded tests (tests/CMakeLists.txt)
+# and runs them, with the check that a racy program is reported.
+tsan: deps
+	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=Debug -DNABLA_TSAN=ON -DNABLA_BUILD_EXAMPLES=OFF \
+	  $(CMAKE_ARGS)
+	cmake --build $(BUILD)-tsan -j$(JOBS) --target nabla_tsan_tests nabla_tsan_racy_program
+	ctest --test-dir $(BUILD)-tsan --output-on-failure -j$(JOBS) -L tsan
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan

@@ -163,7 +163,12 @@ class TempFile {
   }
 
   /// Flushes the data to disk and renames the file over the target, so that
-  /// the target is either the old file or the complete new one.
+  /// the target is either the old file or the complete new one, also after a
+  /// crash of the machine. The data is flushed before the rename: otherwise
+  /// the file system may commit the rename first, and a power loss leaves the
+  /// target empty or partly written. The directory is flushed after it: the
+  /// rename is a change of the directory, and until the directory is on disk
+  /// a crash may bring back the old file (or, for a first save, no file).
   void commit() {
     if (::fsync(fd_) != 0) fail("cannot flush " + path_.string());
     int fd = fd_;
@@ -172,9 +177,29 @@ class TempFile {
     if (::rename(path_.c_str(), target_.c_str()) != 0)
       fail("cannot rename " + path_.string() + " to it");
     created_ = false;
+    sync_directory();
   }
 
  private:
+  /// Flushes the directory of the target. Nothing more can be done when the
+  /// file system cannot flush a directory (EINVAL) or the directory may be
+  /// written but not read (EACCES: it cannot be opened); any other failure
+  /// means the new file may not survive a crash and is reported, although the
+  /// target already holds the new contents.
+  void sync_directory() const {
+    const fs::path dir = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) {
+      if (errno == EACCES) return;
+      fail("cannot open the directory " + dir.string() + " to flush it");
+    }
+    const bool synced = ::fsync(dir_fd) == 0 || errno == EINVAL;
+    const int error = errno;
+    ::close(dir_fd);
+    errno = error;
+    if (!synced) fail("cannot flush the directory " + dir.string());
+  }
+
   [[noreturn]] void fail(const std::string& what) const {
     std::string reason = std::strerror(errno);
     NABLA_CHECK(false, "save_safetensors", target_.string(), ": ", what, ": ", reason);

@@ -29,9 +29,11 @@ struct SafetensorsFile {
 /// "__metadata__" first (omitted when empty), then the tensors in their order
 /// with contiguous data_offsets, padded with spaces to a multiple of 8 bytes.
 /// Atomic: the file is written as "<path>.tmp-<pid>-<n>" in the same
-/// directory, flushed to disk and renamed over `path`, so `path` is always
-/// either the old file or the complete new one; on failure the temporary file
-/// is removed. Throws nabla::Error naming the path for an undefined tensor, a
+/// directory, flushed to disk and renamed over `path`, then the directory is
+/// flushed, so `path` is always either the old file or the complete new one,
+/// also after a crash of the process or the machine; on failure the temporary
+/// file is removed, and the next save of `path` removes those of killed
+/// writers. Throws nabla::Error naming the path for an undefined tensor, a
 /// tensor named "__metadata__", a name or metadata string that is not valid
 /// UTF-8, or an I/O failure (with the system's reason).
 void save_safetensors(const std::filesystem::path& path,

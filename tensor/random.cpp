@@ -228,20 +228,21 @@ void normal_fill(T* p, std::int64_t n, Generator& gen) {
 }  // namespace
 
 Generator::Generator(std::uint64_t seed) : seed_(seed) {}
-Generator::Generator(const Generator& other) : seed_(other.seed_), offset_(other.offset()) {}
+Generator::Generator(const Generator& other)
+    : seed_(other.initial_seed()), offset_(other.offset()) {}
 Generator& Generator::operator=(const Generator& other) {
-  seed_ = other.seed_;
+  seed_.store(other.initial_seed(), std::memory_order_relaxed);
   offset_.store(other.offset());
   return *this;
 }
 
 void Generator::seed(std::uint64_t seed) {
-  seed_ = seed;
+  seed_.store(seed, std::memory_order_relaxed);
   offset_.store(0);
 }
 
 void Generator::block(std::uint64_t counter, std::uint32_t out[4]) const {
-  philox(counter, seed_, out);
+  philox(counter, initial_seed(), out);
 }
 
 Generator& default_generator() {

@@ -11,7 +11,12 @@
 namespace nabla {
 
 /// A Philox 4x32-10 stream. Each draw reserves a block of counters, so
-/// concurrent draws get disjoint numbers.
+/// concurrent draws get disjoint numbers. Every member may be called from
+/// several threads at once (the seed and the offset are atomic); which draw
+/// gets which numbers then depends on the order the threads reach it, and a
+/// draw running beside seed() or set_offset() may use the old seed with the
+/// new offset or the reverse. A thread that needs reproducible numbers owns
+/// its Generator.
 class Generator {
  public:
   explicit Generator(std::uint64_t seed = 0x5eed);
@@ -20,7 +25,7 @@ class Generator {
 
   /// Restarts the stream from `seed`.
   void seed(std::uint64_t seed);
-  std::uint64_t initial_seed() const { return seed_; }
+  std::uint64_t initial_seed() const { return seed_.load(std::memory_order_relaxed); }
   /// Position in the stream (counter blocks used so far); with the seed, the whole state.
   std::uint64_t offset() const { return offset_.load(); }
   void set_offset(std::uint64_t offset) { offset_.store(offset); }
@@ -31,7 +36,10 @@ class Generator {
   void block(std::uint64_t counter, std::uint32_t out[4]) const;
 
  private:
-  std::uint64_t seed_;
+  // Atomic: the default generator is shared by every thread, and
+  // load_training_state or manual_seed on one thread re-seeds it while
+  // another may be drawing from it.
+  std::atomic<std::uint64_t> seed_;
   std::atomic<std::uint64_t> offset_{0};
 };
 
