@@ -3,13 +3,14 @@
 #   make test   installs what is missing, builds, runs every test
 # Also: make examples (every example program), make bench (benchmarks),
 #       make sanitize (whole suite under ASan+UBSan),
+#       make fuzz (the libFuzzer targets, FUZZ_SECONDS each),
 #       make format (clang-format every source file), make clean.
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= Release
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-all configure build demo examples test bench sanitize format clean
+.PHONY: all deps deps-all configure build demo examples test bench sanitize fuzz format clean
 
 all: build
 
@@ -66,8 +67,24 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 ctest --test-dir $(BUILD)-asan --output-on-failure -j$(JOBS) \
 	  -LE "install|docs"
 
+# The libFuzzer targets of tests/fuzz (Clang, ASan, UBSan) in their own build
+# directory, with the libraries they need only: their CTests (seeds replayed,
+# planted bugs reported), then each target for FUZZ_SECONDS seconds on seeds
+# written by nabla. Fails on any finding; prints the executions per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= safetensors model_file training_state idx csv state_dict
+fuzz:
+	@scripts/install-deps.sh fuzz
+	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+	  -DNABLA_FUZZ=ON -DNABLA_BUILD_TESTS=OFF -DNABLA_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-fuzz -j$(JOBS) --target nabla_fuzz
+	ctest --test-dir $(BUILD)-fuzz -L fuzz --output-on-failure -j$(JOBS)
+	./$(BUILD)-fuzz/tests/fuzz/nabla_fuzz_seeds $(BUILD)-fuzz/fuzz-seeds
+	tests/fuzz/run_fuzzers.sh $(BUILD)-fuzz/tests/fuzz $(BUILD)-fuzz/fuzz-seeds \
+	  $(BUILD)-fuzz/fuzz-work $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-fuzz
