@@ -40,7 +40,7 @@ auto find_entry(Entries& entries, const std::string& name) -> decltype(&entries.
 
 }  // namespace
 
-Variable Module::operator()(const Variable& x, std::source_location where) {
+Variable Module::operator()(const Variable& x, SourceLocation where) {
   const bool outermost = call_depth == 0;
   try {
     if (outermost) apply([](Module& m) { m.activity_losses_.clear(); });
@@ -72,7 +72,7 @@ Variable Module::operator()(const Variable& x, std::source_location where) {
 // The innermost module names itself (later, outer ones keep that name), and
 // the outermost call records where the model was called, so the context is
 // written once however deep the modules nest.
-void Module::annotate(Error& error, bool outermost, const std::source_location& where) const {
+void Module::annotate(Error& error, bool outermost, const SourceLocation& where) const {
   if (scope_ != nullptr) error.set_module(scope_->path, scope_->type);
   if (outermost) error.set_call_site(type_name(), where);
 }
