@@ -24,8 +24,8 @@ data::CsvOptions options_from(fuzz::ByteReader& in) {
       data::MissingValues::error, data::MissingValues::impute_mean,
       data::MissingValues::impute_median, data::MissingValues::impute_mean};
   o.missing = kMissing[(a >> 4) & 3];
-  o.encoding = (a & 64) != 0 ? data::CategoricalEncoding::ordinal
-                             : data::CategoricalEncoding::one_hot;
+  o.encoding =
+      (a & 64) != 0 ? data::CategoricalEncoding::ordinal : data::CategoricalEncoding::one_hot;
   // The target: none, by index, by the name "y" (header only).
   switch (b & 3) {
     case 1:
@@ -38,8 +38,7 @@ data::CsvOptions options_from(fuzz::ByteReader& in) {
       break;
   }
   constexpr data::CsvTarget kTargets[] = {data::CsvTarget::numeric, data::CsvTarget::categorical,
-                                          data::CsvTarget::class_index,
-                                          data::CsvTarget::numeric};
+                                          data::CsvTarget::class_index, data::CsvTarget::numeric};
   o.target_type = kTargets[(b >> 4) & 3];
   // Categorical: none, column 0, column 1 or the column named "c".
   switch (c & 3) {

@@ -38,8 +38,8 @@ void expect_only_nabla_errors(F&& f) {
   } catch (const nabla::Error& e) {
     const std::string_view message = e.what();
     if (message.size() > kMaxMessageBytes) {
-      std::fprintf(stderr, "FINDING: an error message of %zu bytes: %.400s ...\n",
-                   message.size(), e.what());
+      std::fprintf(stderr, "FINDING: an error message of %zu bytes: %.400s ...\n", message.size(),
+                   e.what());
       std::abort();
     }
   } catch (const std::exception& e) {
@@ -67,8 +67,8 @@ class InputFile {
   explicit InputFile(std::string_view name) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
-                                                           : fs::temp_directory_path();
+    const fs::path base =
+        fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
     dir_ = base / ("nabla-fuzz-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     path_ = dir_ / std::string(name);

@@ -2,7 +2,7 @@
 // itself (models, training states, tensors of every dtype and layout, IDX
 // arrays raw and gzipped, CSV tables), a few just-invalid variants, and the
 // known worst cases of the safetensors reader (a header value nested 10,000
-// levels deep, a file of 30,000 tensors, a history of 30,000 keys).
+// levels deep, a file of 20,000 tensors, a history of 100,000 keys).
 // Usage: nabla_fuzz_seeds <directory>; one subdirectory per target.
 
 #include <boost/iostreams/copy.hpp>
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -96,8 +97,9 @@ metrics::History small_history() {
 
 void checkpoint_seeds() {
   auto model = fuzz::make_model();
-  const std::string model_file =
-      written_by([&](const fs::path& p) { checkpoint::save_model(p, *model, {{"note", "é"}}); });
+  const std::string model_file = written_by([&](const fs::path& p) {
+    checkpoint::save_model(p, *model, {{"note", "é"}});
+  });
 
   optim::Adam adam(model->named_parameters(), {.amsgrad = true});
   train_a_little(*model, adam);
@@ -122,10 +124,11 @@ void checkpoint_seeds() {
     checkpoint::save_safetensors(p, mixed, {{"format", "other"}, {"k", "v"}});
   });
 
-  // 30,000 one-element tensors: loading them must stay O(N log N), and a
+  // 20,000 one-element tensors: loading them must stay O(N log N), and a
   // model's error about them must stay short.
   StateDict many;
-  for (int k = 0; k < 30000; ++k) many.insert("t" + std::to_string(k), Tensor(Shape{1}, DType::f32));
+  for (int k = 0; k < 20000; ++k)
+    many.insert("t" + std::to_string(k), Tensor(Shape{1}, DType::f32));
   const std::string many_file =
       written_by([&](const fs::path& p) { checkpoint::save_safetensors(p, many); });
   // The same under "model.", with a training state's metadata.
@@ -137,19 +140,18 @@ void checkpoint_seeds() {
     return f;
   }();
   StateDict many_model = adam_file.tensors.clone();
-  for (int k = 0; k < 30000; ++k)
+  for (int k = 0; k < 20000; ++k)
     many_model.insert("model.x" + std::to_string(k), Tensor(Shape{1}, DType::f32));
   const std::string many_model_file = written_by(
       [&](const fs::path& p) { checkpoint::save_safetensors(p, many_model, adam_file.metadata); });
-  // A history of one epoch with 30,000 keys, written as text (Logs::set is
+  // A history of one epoch with 100,000 keys, written as text (Logs::set is
   // linear per key).
   std::string logs = "{";
-  for (int k = 0; k < 30000; ++k) logs += (k ? ",\"m" : "\"m") + std::to_string(k) + "\":0";
+  for (int k = 0; k < 100000; ++k) logs += (k ? ",\"m" : "\"m") + std::to_string(k) + "\":0";
   checkpoint::Metadata long_history = adam_file.metadata;
   long_history["history"] = "{\"epochs\":[0],\"logs\":[" + logs + "}]}";
-  const std::string long_history_file = written_by([&](const fs::path& p) {
-    checkpoint::save_safetensors(p, adam_file.tensors, long_history);
-  });
+  const std::string long_history_file = written_by(
+      [&](const fs::path& p) { checkpoint::save_safetensors(p, adam_file.tensors, long_history); });
 
   // Values nested 10,000 levels deep: in the metadata, in a shape, and in
   // the history (a JSON text inside a metadata string).
@@ -160,12 +162,11 @@ void checkpoint_seeds() {
       "{\"t\":{\"dtype\":\"F32\",\"shape\":" + opening + closing + ",\"data_offsets\":[0,0]}}");
   checkpoint::Metadata deep_history = adam_file.metadata;
   deep_history["history"] = "{\"epochs\":[0],\"logs\":[" + opening + closing + "]}";
-  const std::string deep_history_file = written_by([&](const fs::path& p) {
-    checkpoint::save_safetensors(p, adam_file.tensors, deep_history);
-  });
+  const std::string deep_history_file = written_by(
+      [&](const fs::path& p) { checkpoint::save_safetensors(p, adam_file.tensors, deep_history); });
   // Just invalid: an unsupported dtype, overlapping offsets, a truncated file.
-  const std::string f16 = safetensors_bytes(
-      "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", "abcd");
+  const std::string f16 =
+      safetensors_bytes("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", "abcd");
   const std::string overlap = safetensors_bytes(
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
       "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}",
@@ -189,7 +190,9 @@ void checkpoint_seeds() {
   }
 }
 
-std::string idx_bytes(std::uint8_t type, const std::vector<std::uint32_t>& dims, std::size_t esize) {
+std::string idx_bytes(std::uint8_t type,
+                      const std::vector<std::uint32_t>& dims,
+                      std::size_t esize) {
   std::string out{'\0', '\0', static_cast<char>(type), static_cast<char>(dims.size())};
   std::size_t n = 1;
   for (std::uint32_t d : dims) {
@@ -217,10 +220,10 @@ void idx_seeds() {
     std::vector<std::uint32_t> dims;
     std::size_t esize;
   };
-  const Case cases[] = {{"images_u8", 0x08, {2, 3, 3}, 1}, {"labels_i8", 0x09, {5}, 1},
-                        {"i16", 0x0B, {3}, 2},             {"i32", 0x0C, {2, 2}, 4},
-                        {"f32", 0x0D, {3}, 4},             {"f64", 0x0E, {2}, 8},
-                        {"empty", 0x08, {0, 70000}, 1},    {"scalar", 0x0C, {}, 4}};
+  const Case cases[] = {
+      {"images_u8", 0x08, {2, 3, 3}, 1}, {"labels_i8", 0x09, {5}, 1}, {"i16", 0x0B, {3}, 2},
+      {"i32", 0x0C, {2, 2}, 4},          {"f32", 0x0D, {3}, 4},       {"f64", 0x0E, {2}, 8},
+      {"empty", 0x08, {0, 70000}, 1},    {"scalar", 0x0C, {}, 4}};
   for (const Case& c : cases) {
     const std::string raw = idx_bytes(c.type, c.dims, c.esize);
     write("idx", std::string(c.name) + ".idx", raw);
@@ -232,17 +235,17 @@ void csv_seeds() {
   // Three option bytes (see csv_fuzzer.cpp), then the file.
   const auto seed = [](const char* name, std::uint8_t a, std::uint8_t b, std::uint8_t c,
                        const std::string& text) {
-    write("csv", name, std::string{static_cast<char>(a), static_cast<char>(b),
-                                   static_cast<char>(c)} + text);
+    write("csv", name,
+          std::string{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)} + text);
   };
   seed("numeric_target_by_name", 0x01, 0x02, 0x00, "a,b,y\n1,2,3\n4.5,-6,7e2\n+8,.5,-0\n");
   seed("categorical_class_index", 0x11, 0x29, 0x03,
        "c,x,y\nred,1,0\nblue,2,1\n\"gr,een\",NA,1\nred,,2\n");
   seed("ordinal_categorical_target", 0x41 | 0x08, 0x19, 0x01,
-       "\xEF\xBB\xBF" "color,size,label\nred,1,cat\nblue,2,dog\nred,3,cat\n");
+       "\xEF\xBB\xBF"
+       "color,size,label\nred,1,cat\nblue,2,dog\nred,3,cat\n");
   seed("no_header_semicolon_crlf", 0x02, 0x05, 0x04, "1;2;3\r\n4;5;6\r\n\r\n");
-  seed("quoted_multiline_median", 0x21, 0x00, 0x08,
-       "a,b\n\"1\",\"2\"\n\"3\n\",?\n5,6\n\n\n");
+  seed("quoted_multiline_median", 0x21, 0x00, 0x08, "a,b\n\"1\",\"2\"\n\"3\n\",?\n5,6\n\n\n");
   seed("tab_missing_median", 0x25, 0x01, 0x00, "p\tq\n1\tNA\n2\t3\n4\t5\n");
 }
 

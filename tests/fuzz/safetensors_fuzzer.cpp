@@ -16,9 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& path = input.write(data, size);
   std::optional<checkpoint::SafetensorsFile> file;
   fuzz::expect_only_nabla_errors([&] { file = checkpoint::load_safetensors(path); });
-  if (!file) return 0;
-
   // What loads must survive a round trip: nothing read may be unwritable.
+  // Big inputs (the 20,000-tensor seed) add nothing to it but time.
+  if (!file || size > (std::size_t{1} << 18)) return 0;
   const auto copy = input.sibling("copy.safetensors");
   try {
     checkpoint::save_safetensors(copy, file->tensors, file->metadata);

@@ -57,7 +57,8 @@ inline EncodedState decode_state(ByteReader& in, const StateDict& model_state) {
       constexpr DType kDTypes[] = {DType::f32, DType::f64, DType::i64, DType::f32};
       dtype = kDTypes[kind & 3];
       const std::size_t rank = in.below(4);
-      for (std::size_t d = 0; d < rank; ++d) shape.push_back(static_cast<std::int64_t>(in.below(6)));
+      for (std::size_t d = 0; d < rank; ++d)
+        shape.push_back(static_cast<std::int64_t>(in.below(6)));
     }
     const int layout = (kind >> 2) & 3;
     if (layout == 3) {
