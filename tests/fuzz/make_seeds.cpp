@@ -3,7 +3,8 @@
 // arrays raw and gzipped, CSV tables), a few just-invalid variants, and the
 // known worst cases of the safetensors reader (a header value nested 10,000
 // levels deep, a file of 20,000 tensors, a history of 100,000 keys).
-// Usage: nabla_fuzz_seeds <directory>; one subdirectory per target.
+// Usage: nabla_fuzz_seeds <directory>; one subdirectory per target, and
+// <target>-large for the worst cases of a megabyte or more.
 
 #include <boost/iostreams/copy.hpp>
 #include <boost/iostreams/filter/gzip.hpp>
@@ -173,20 +174,23 @@ void checkpoint_seeds() {
       "abcdef");
   const std::string truncated = model_file.substr(0, model_file.size() - 3);
 
-  for (const char* target : {"safetensors", "model_file", "training_state"}) {
+  // The worst cases of a megabyte or more go to "<target>-large", which the
+  // CTests replay before every run: as seeds of the fuzzer they would take
+  // most of its time, at a few executions per second.
+  for (const std::string target : {"safetensors", "model_file", "training_state"}) {
     write(target, "model", model_file);
     write(target, "training_state_adam", adam_state);
     write(target, "training_state_sgd", sgd_state);
     write(target, "mixed", mixed_file);
-    write(target, "many_tensors", many_file);
-    write(target, "many_model_tensors", many_model_file);
-    write(target, "long_history", long_history_file);
     write(target, "deep_metadata", deep_metadata);
     write(target, "deep_shape", deep_shape);
     write(target, "deep_history", deep_history_file);
     write(target, "f16", f16);
     write(target, "overlap", overlap);
     write(target, "truncated", truncated);
+    write(target + "-large", "many_tensors", many_file);
+    write(target + "-large", "many_model_tensors", many_model_file);
+    write(target + "-large", "long_history", long_history_file);
   }
 }
 
