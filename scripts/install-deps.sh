@@ -10,7 +10,8 @@ build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
                 libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
 extra_packages=(dataset-fashion-mnist graphviz)
-# libclang_rt.fuzzer is in libclang-rt-14-dev, which clang only recommends.
+# libclang_rt.fuzzer is in libclang-rt-14-dev, which clang only recommends
+# (through libclang-common-14-dev); libomp-dev is OpenMP for Clang.
 fuzz_packages=(clang libclang-rt-14-dev libomp-dev)
 
 sudo=""
