@@ -4,13 +4,14 @@
 # Also: make examples (every example program), make bench (benchmarks),
 #       make sanitize (whole suite under ASan+UBSan),
 #       make tsan (the multi-threaded tests under ThreadSanitizer),
+#       make fuzz (the libFuzzer targets, FUZZ_SECONDS each),
 #       make format (clang-format every source file), make clean.
 BUILD      ?= build
 JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= Release
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-all configure build demo examples test bench sanitize tsan format clean
+.PHONY: all deps deps-all configure build demo examples test bench sanitize tsan fuzz format clean
 
 all: build
 
@@ -75,8 +76,24 @@ tsan: deps
 	cmake --build $(BUILD)-tsan -j$(JOBS) --target nabla_tsan_tests nabla_tsan_racy_program
 	ctest --test-dir $(BUILD)-tsan --output-on-failure -j$(JOBS) -L tsan
 
+# The libFuzzer targets of tests/fuzz (Clang, ASan, UBSan) in their own build
+# directory, with the libraries they need only: their CTests (seeds replayed,
+# planted bugs reported), then each target for FUZZ_SECONDS seconds on seeds
+# written by nabla. Fails on any finding; prints the executions per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= safetensors model_file training_state idx csv state_dict
+fuzz:
+	@scripts/install-deps.sh fuzz
+	cmake -S . -B $(BUILD)-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+	  -DNABLA_FUZZ=ON -DNABLA_BUILD_TESTS=OFF -DNABLA_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-fuzz -j$(JOBS) --target nabla_fuzz
+	ctest --test-dir $(BUILD)-fuzz -L fuzz --output-on-failure -j$(JOBS)
+	./$(BUILD)-fuzz/tests/fuzz/nabla_fuzz_seeds $(BUILD)-fuzz/fuzz-seeds
+	tests/fuzz/run_fuzzers.sh $(BUILD)-fuzz/tests/fuzz $(BUILD)-fuzz/fuzz-seeds \
+	  $(BUILD)-fuzz/fuzz-work $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz

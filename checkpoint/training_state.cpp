@@ -25,6 +25,7 @@ namespace nabla::checkpoint {
 namespace {
 
 namespace fs = std::filesystem;
+using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
 using metrics::History;
@@ -46,13 +47,13 @@ void with_file_name(const char* op, const fs::path& path, F&& f) {
 // which JSON lacks, are the strings "NaN", "Infinity" and "-Infinity", as
 // Python's json module spells them.
 
-OrderedJson number_to_json(double x) {
+Json number_to_json(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
   return x;
 }
 
-bool number_from_json(const OrderedJson& j, double& x) {
+bool number_from_json(const Json& j, double& x) {
   if (j.is_number()) {
     x = j.get<double>();
     return true;
@@ -70,33 +71,96 @@ bool number_from_json(const OrderedJson& j, double& x) {
   return true;
 }
 
+// An epoch's logs may hold any number of keys, kept in their order. Written
+// member by member and read with the plain parser plus a pass that records
+// the order of the keys: ordered_json finds each key by a linear scan, which
+// makes an epoch of N keys O(N^2) both ways.
 std::string history_to_json(const History& history) {
-  OrderedJson logs = OrderedJson::array();
+  std::string logs = "[";
   for (const Logs& epoch_logs : history.logs()) {
-    OrderedJson entry = OrderedJson::object();
-    for (const auto& [key, value] : epoch_logs) entry[key] = number_to_json(value);
-    logs.push_back(std::move(entry));
+    if (logs.size() > 1) logs += ',';
+    std::string entry = "{";
+    for (const auto& [key, value] : epoch_logs) {
+      if (entry.size() > 1) entry += ',';
+      entry += Json(key).dump() + ':' + number_to_json(value).dump();
+    }
+    logs += entry + '}';
   }
-  OrderedJson j = {{"epochs", history.epochs()}, {"logs", std::move(logs)}};
-  return j.dump();
+  return "{\"epochs\":" + Json(history.epochs()).dump() + ",\"logs\":" + logs + "]}";
 }
+
+/// The keys of each object of a history's "logs" array, in file order, each
+/// once (a repeated key keeps its first place and, as in the parsed value, its
+/// last value). A SAX handler of nlohmann::json.
+struct LogKeyOrder {
+  std::vector<std::vector<std::string>> objects;
+  std::vector<bool> is_object;  // the open containers, outermost first
+  std::string top_key;          // the last key of the outermost object
+  std::set<std::string, std::less<>> seen;
+
+  bool in_logs() const {
+    return is_object.size() >= 2 && is_object[0] && !is_object[1] && top_key == "logs";
+  }
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(Json::number_integer_t) { return true; }
+  bool number_unsigned(Json::number_unsigned_t) { return true; }
+  bool number_float(Json::number_float_t, const std::string&) { return true; }
+  bool string(std::string&) { return true; }
+  bool binary(Json::binary_t&) { return true; }
+  bool start_object(std::size_t) {
+    if (is_object.size() == 2 && in_logs()) {
+      objects.emplace_back();
+      seen.clear();
+    }
+    is_object.push_back(true);
+    return true;
+  }
+  bool key(std::string& key) {
+    if (is_object.size() == 1) {
+      top_key = key;
+      if (key == "logs") objects.clear();  // a repeated "logs": the last one counts
+    } else if (is_object.size() == 3 && in_logs() && seen.insert(key).second) {
+      objects.back().push_back(key);
+    }
+    return true;
+  }
+  bool end_object() {
+    is_object.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    is_object.push_back(false);
+    return true;
+  }
+  bool end_array() {
+    is_object.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) {
+    return false;
+  }
+};
 
 /// Parses what history_to_json wrote; appends problems instead of throwing.
 History history_from_json(const std::string& text, ProblemList& problems) {
   History history;
-  OrderedJson j = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
-  bool ok = j.is_object() && j.size() == 2 && j.contains("epochs") && j.contains("logs") &&
-            j["epochs"].is_array() && j["logs"].is_array() &&
-            j["epochs"].size() == j["logs"].size();
-  for (std::size_t i = 0; ok && i < j["epochs"].size(); ++i) {
-    const OrderedJson& epoch = j["epochs"][i];
-    const OrderedJson& entry = j["logs"][i];
-    ok = epoch.is_number_integer() && entry.is_object();
+  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  LogKeyOrder order;
+  bool ok = !j.is_discarded() && Json::sax_parse(text, &order) && j.is_object() && j.size() == 2 &&
+            j.contains("epochs") && j.contains("logs") && j.at("epochs").is_array() &&
+            j.at("logs").is_array() && j.at("epochs").size() == j.at("logs").size() &&
+            order.objects.size() == j.at("logs").size();
+  for (std::size_t i = 0; ok && i < j.at("epochs").size(); ++i) {
+    const Json& epoch = j.at("epochs")[i];
+    const Json& entry = j.at("logs")[i];
+    ok = epoch.is_number_integer() && entry.is_object() && entry.size() == order.objects[i].size();
     Logs logs;
-    for (auto it = entry.begin(); ok && it != entry.end(); ++it) {
+    for (std::size_t k = 0; ok && k < order.objects[i].size(); ++k) {
+      const std::string& key = order.objects[i][k];
       double value = 0;
-      ok = number_from_json(it.value(), value);
-      logs.set(it.key(), value);
+      ok = entry.contains(key) && number_from_json(entry.at(key), value);
+      logs.set(key, value);
     }
     if (ok) history.append(epoch.get<std::int64_t>(), std::move(logs));
   }

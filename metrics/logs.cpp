@@ -7,20 +7,17 @@
 namespace nabla::metrics {
 
 void Logs::set(std::string_view key, double value) {
-  for (auto& [k, v] : entries_) {
-    if (k == key) {
-      v = value;
-      return;
-    }
+  if (auto it = index_.find(key); it != index_.end()) {
+    entries_[it->second].second = value;
+    return;
   }
+  index_.emplace(std::string(key), entries_.size());
   entries_.emplace_back(std::string(key), value);
 }
 
 const double* Logs::find(std::string_view key) const {
-  for (const auto& [k, v] : entries_) {
-    if (k == key) return &v;
-  }
-  return nullptr;
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &entries_[it->second].second;
 }
 
 double Logs::at(std::string_view key) const {

@@ -3,6 +3,9 @@
 // to callbacks and stores them in the History.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +32,10 @@ class Logs {
 
  private:
   std::vector<Entry> entries_;
+  // Key -> position in entries_: a History read from a file may hold epochs
+  // of any number of keys, and a linear scan per key would make reading one
+  // quadratic.
+  std::map<std::string, std::size_t, std::less<>> index_;
 };
 
 }  // namespace nabla::metrics

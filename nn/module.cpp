@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ostream>
 #include <sstream>
@@ -26,6 +27,20 @@ struct DepthGuard {
   DepthGuard& operator=(const DepthGuard&) = delete;
 };
 
+// A state may come from a file holding any number of keys of any length:
+// its mismatches are listed at most this many per kind, each key quoted at
+// most this long, so that the message stays short whatever the file holds.
+constexpr std::size_t kMaxListedKeys = 20;
+constexpr std::size_t kMaxQuotedKeyBytes = 64;
+
+/// `key` cut at a UTF-8 character boundary, with its length when cut.
+std::string quoted_key(const std::string& key) {
+  if (key.size() <= kMaxQuotedKeyBytes) return key;
+  std::size_t cut = kMaxQuotedKeyBytes;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  return key.substr(0, cut) + "... (" + std::to_string(key.size()) + " bytes)";
+}
+
 std::string join_path(const std::string& prefix, const std::string& name) {
   if (prefix.empty()) return name;
   return name.empty() ? prefix : prefix + "." + name;
@@ -40,7 +55,7 @@ auto find_entry(Entries& entries, const std::string& name) -> decltype(&entries.
 
 }  // namespace
 
-Variable Module::operator()(const Variable& x, std::source_location where) {
+Variable Module::operator()(const Variable& x, SourceLocation where) {
   const bool outermost = call_depth == 0;
   try {
     if (outermost) apply([](Module& m) { m.activity_losses_.clear(); });
@@ -72,7 +87,7 @@ Variable Module::operator()(const Variable& x, std::source_location where) {
 // The innermost module names itself (later, outer ones keep that name), and
 // the outermost call records where the model was called, so the context is
 // written once however deep the modules nest.
-void Module::annotate(Error& error, bool outermost, const std::source_location& where) const {
+void Module::annotate(Error& error, bool outermost, const SourceLocation& where) const {
   if (scope_ != nullptr) error.set_module(scope_->path, scope_->type);
   if (outermost) error.set_call_site(type_name(), where);
 }
@@ -291,11 +306,12 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
   for (const auto& [key, target] : own) {
     const Tensor* source = state.find(key);
     if (source == nullptr) {
-      missing.push_back(key);
+      missing.push_back(quoted_key(key));
     } else if (!source->defined() || source->shape() != target.shape() ||
                source->dtype() != target.dtype()) {
       std::ostringstream what;
-      what << key << ": expected " << target.shape() << " " << target.dtype() << ", got ";
+      what << quoted_key(key) << ": expected " << target.shape() << " " << target.dtype()
+           << ", got ";
       if (source->defined())
         what << source->shape() << " " << source->dtype();
       else
@@ -304,7 +320,7 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
     }
   }
   for (const auto& [key, value] : state)
-    if (!own.contains(key)) unexpected.push_back(key);
+    if (!own.contains(key)) unexpected.push_back(quoted_key(key));
 
   bool failed = !mismatched.empty() || (strict && (!missing.empty() || !unexpected.empty()));
   if (failed) {
@@ -312,7 +328,9 @@ void Module::load_state_dict(const StateDict& state, bool strict) {
     auto list = [&message](const char* title, const std::vector<std::string>& keys) {
       if (keys.empty()) return;
       message << "\n  " << title << " (" << keys.size() << "):";
-      for (const auto& key : keys) message << " " << key << ";";
+      const std::size_t listed = std::min(keys.size(), kMaxListedKeys);
+      for (std::size_t k = 0; k < listed; ++k) message << " " << keys[k] << ";";
+      if (keys.size() > listed) message << " ... and " << keys.size() - listed << " more";
     };
     message << "state does not match " << type_name();
     if (strict) {

@@ -10,7 +10,6 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
-#include <source_location>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -60,8 +59,7 @@ class Module {
   /// innermost module whose call was under way ("2.dense") and `where`, the
   /// line that called the outermost module (the default argument: the caller's
   /// own line). Its message is kept, and what() adds one line naming both.
-  Variable operator()(const Variable& x,
-                      std::source_location where = std::source_location::current());
+  Variable operator()(const Variable& x, SourceLocation where = SourceLocation::current());
 
   // ---- Registration (names: non-empty, no '.', unique among the module's
   // parameters, buffers and submodules; nabla::Error otherwise).
@@ -183,7 +181,7 @@ class Module {
 
  private:
   void add_child(std::string name, std::shared_ptr<Module> module);
-  void annotate(Error& error, bool outermost, const std::source_location& where) const;
+  void annotate(Error& error, bool outermost, const SourceLocation& where) const;
   void check_new_name(const std::string& name, const char* what) const;
   void print(std::ostream& out, int indent) const;
   friend std::ostream& operator<<(std::ostream& out, const Module& module);

@@ -9,11 +9,11 @@
 #include <concepts>
 #include <cstddef>
 #include <memory>
-#include <source_location>
 #include <typeinfo>
 #include <utility>
 
 #include "autograd/variable.h"
+#include "tensor/error.h"
 
 namespace nabla::nn {
 
@@ -57,8 +57,7 @@ class Submodule {
   /// defaulting to the caller's line, so that an error raised inside names the
   /// line of this call when it is the outermost one (see Module::operator()).
   /// Throws nabla::Error for a null handle, and what the module throws.
-  Variable operator()(const Variable& x,
-                      std::source_location where = std::source_location::current()) const {
+  Variable operator()(const Variable& x, SourceLocation where = SourceLocation::current()) const {
     return checked("operator()")(x, where);
   }
   /// Calls the module with other arguments: (*module)(args...). Throws

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nabla needs, skipping those already present.
-# Usage: scripts/install-deps.sh [build|all]
+# Usage: scripts/install-deps.sh [build|all|fuzz]
 #   build: what building and testing needs (gnuplot renders the plots the
-#   tests check); all: also the demo's data set and the graph renderer.
+#   tests check); all: also the demo's data set and the graph renderer;
+#   fuzz: also Clang with libFuzzer and its OpenMP runtime (make fuzz).
 set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
                 libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
 extra_packages=(dataset-fashion-mnist graphviz)
+# libclang_rt.fuzzer is in libclang-rt-14-dev, which clang only recommends
+# (through libclang-common-14-dev); libomp-dev is OpenMP for Clang.
+fuzz_packages=(clang libclang-rt-14-dev libomp-dev)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -33,6 +37,11 @@ install() {
 
 mapfile -t missing < <(missing_of "${build_packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
+
+if [ "${1:-build}" = fuzz ]; then
+  mapfile -t missing < <(missing_of "${fuzz_packages[@]}")
+  if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
+fi
 
 # The extras are optional: without the data set the demo trains the spirals,
 # without graphviz graphs are written as .dot files only.

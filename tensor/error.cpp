@@ -29,7 +29,7 @@ void Error::set_module(std::string_view path, std::string_view type) {
   set_context(std::move(context));
 }
 
-void Error::set_call_site(std::string_view model_type, const std::source_location& where) {
+void Error::set_call_site(std::string_view model_type, const SourceLocation& where) {
   ErrorContext context = context_ ? *context_ : ErrorContext{};
   context.model_type = std::string(model_type);
   context.file = where.file_name();

@@ -7,13 +7,48 @@
 
 #include <cstdint>
 #include <memory>
-#include <source_location>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <version>
+#if defined(__cpp_lib_source_location)
+#include <source_location>
+#endif
 
 namespace nabla {
+
+#if defined(__cpp_lib_source_location)
+/// A line of source code, as the default argument of a call records its
+/// caller's: std::source_location.
+using SourceLocation = std::source_location;
+#else
+/// Clang before 15 (Debian 12's) cannot compile libstdc++'s
+/// std::source_location, which needs __builtin_source_location: the same
+/// members from the builtins it has (column() is 0). As a default argument,
+/// current() records the line of the call that uses it, as the standard one.
+class SourceLocation {
+ public:
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          const char* function = __builtin_FUNCTION(),
+                                          std::uint_least32_t line = __builtin_LINE()) noexcept {
+    SourceLocation where;
+    where.file_ = file;
+    where.function_ = function;
+    where.line_ = line;
+    return where;
+  }
+  constexpr const char* file_name() const noexcept { return file_; }
+  constexpr const char* function_name() const noexcept { return function_; }
+  constexpr std::uint_least32_t line() const noexcept { return line_; }
+  constexpr std::uint_least32_t column() const noexcept { return 0; }
+
+ private:
+  const char* file_ = "";
+  const char* function_ = "";
+  std::uint_least32_t line_ = 0;
+};
+#endif
 
 /// Where in a model an Error was raised: the innermost module whose call was
 /// under way, and the outermost module's call in the caller's code.
@@ -59,7 +94,7 @@ class Error : public std::runtime_error {
   /// Records the call of the outermost module: `model_type` called at `where`
   /// (an outer call, seen later on the way out, replaces an inner one).
   /// Called by nn::Module.
-  void set_call_site(std::string_view model_type, const std::source_location& where);
+  void set_call_site(std::string_view model_type, const SourceLocation& where);
 
  private:
   // The context and the full text are immutable once built and shared, so

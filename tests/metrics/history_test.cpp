@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "metrics/logs.h"
 #include "test_util.h"
@@ -20,6 +21,20 @@ TEST(Logs, KeepsFirstInsertionOrderAndOverwrites) {
   EXPECT_EQ(logs.at("loss"), 1.0);
   EXPECT_EQ(logs.find("val_loss"), nullptr);
   testing::expect_error([&] { logs.at("val_loss"); }, {"val_loss", "loss, accuracy"});
+}
+
+// An epoch read from a file may hold any number of keys: setting them is
+// O(log N) each (a linear scan per key took minutes for these).
+TEST(Logs, TwoHundredThousandKeys) {
+  Logs logs;
+  constexpr int kKeys = 200'000;
+  for (int k = kKeys - 1; k >= 0; --k) logs.set(std::string("m").append(std::to_string(k)), k);
+  logs.set("m7", -1.0);
+  ASSERT_EQ(logs.size(), static_cast<std::size_t>(kKeys));
+  EXPECT_EQ(logs.begin()->first, "m199999");
+  EXPECT_EQ(logs.at("m0"), 0.0);
+  EXPECT_EQ(logs.at("m7"), -1.0);
+  EXPECT_EQ(logs.find("m200000"), nullptr);
 }
 
 TEST(History, SeriesPerKeyWithNaNForMissingEpochs) {

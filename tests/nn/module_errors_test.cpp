@@ -229,7 +229,7 @@ TEST(ModuleErrors, CopiesOfAnErrorKeepTheirContext) {
   Error copy = e;
   copy.set_module("other", "Other");  // already named: ignored
   EXPECT_EQ(copy.context()->module_path, "0");
-  copy.set_call_site("Elsewhere", std::source_location::current());
+  copy.set_call_site("Elsewhere", SourceLocation::current());
   EXPECT_EQ(e.context()->model_type, "Sequential");  // the original is untouched
   EXPECT_EQ(copy.context()->model_type, "Elsewhere");
   EXPECT_THAT(copy.what(), HasSubstr("the Elsewhere called at"));

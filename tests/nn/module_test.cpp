@@ -175,6 +175,31 @@ TEST(Module, StrictLoadListsEveryMismatchAtOnce) {
   EXPECT_THAT(net.block1->dense->bias.value().to_vector<float>(), ::testing::Each(5.0f));
 }
 
+// A state from a file may hold any number of keys, of any length: the
+// message lists at most 20 per kind, each quoted in part.
+TEST(Module, LoadStateDictMessagesStayShortForHugeStates) {
+  Net net;
+  StateDict state;
+  for (int k = 0; k < 30000; ++k) state.insert("extra" + std::to_string(k), zeros({1}));
+  state.insert(std::string(100000, 'x'), zeros({1}));
+  state.insert("block1.scale", zeros({7}));  // wrong shape
+  try {
+    net.load_state_dict(state);
+    FAIL();
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_LT(what.size(), 4000u) << what.substr(0, 400);
+    EXPECT_THAT(what, HasSubstr("unexpected keys (30001): extra0; extra1;"));
+    EXPECT_THAT(what, HasSubstr("... and 29981 more"));
+    EXPECT_THAT(what, HasSubstr("missing keys (7): block1.dense.weight;"));
+    EXPECT_THAT(what, HasSubstr("block1.scale: expected [2] f32, got [7] f32"));
+  }
+  StateDict long_name;
+  long_name.insert(std::string(100000, 'y'), zeros({1}));
+  expect_error([&] { net.load_state_dict(long_name); },
+               {"unexpected keys (1): yyyyyyyy", "... (100000 bytes);"});
+}
+
 TEST(Module, NonStrictLoadIgnoresMissingAndUnexpectedKeys) {
   Net net;
   StateDict partial;
