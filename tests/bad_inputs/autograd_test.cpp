@@ -1,10 +1,8 @@
 // The catalogue of bad inputs, autograd layer: backward through a freed graph,
 // from a non-scalar without a gradient or with one of the wrong shape, from a
 // Variable with nothing to differentiate; gradients and requires_grad that do
-// not fit the value; recorded ops with bad operands.
-//
-// An in-place change of a tensor saved for backward is not listed here: it
-// is detected by version counters, whose own tests cover it.
+// not fit the value; recorded ops with bad operands; a saved tensor changed in
+// place before backward (version counters, tests/autograd/saved_version_test.cpp).
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +26,23 @@ TEST(BadInputs_Autograd, BackwardTwiceWithoutRetainGraph) {
   Variable y = sum(mul(x, x));
   y.backward();
   expect_error([&] { y.backward(); }, {"backward", "second time", "SumBackward", "retain_graph"});
+}
+
+TEST(BadInputs_Autograd, InPlaceChangeOfASavedInputBeforeBackward) {
+  Variable x = leaf({1, 2}, {2});
+  Variable w = leaf({3, 4}, {2}, "w");
+  Variable y = sum(mul(x, w));
+  w.value().mul_(0.5);
+  expect_error([&] { y.backward(); }, {"MulBackward", "modified in place", "input 1 'w' (leaf)",
+                                       "is at version 1", "saved at version 0"});
+}
+
+TEST(BadInputs_Autograd, InPlaceChangeOfASavedOutputBeforeBackward) {
+  Variable x = leaf({-1, 2}, {2});
+  Variable y = sigmoid(x);  // SigmoidBackward saves its output
+  y.value().fill_(0.5);
+  expect_error([&] { sum(y).backward(); },
+               {"SigmoidBackward", "the op's output", "is at version 1", "saved at version 0"});
 }
 
 TEST(BadInputs_Autograd, NonScalarBackwardWithoutAGradient) {
