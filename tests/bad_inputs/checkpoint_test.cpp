@@ -13,6 +13,7 @@
 #include "checkpoint/safetensors.h"
 #include "nn/linear.h"
 #include "nn/sequential.h"
+#include "safetensors_bytes.h"
 #include "tensor/factory.h"
 #include "test_util.h"
 
@@ -21,20 +22,10 @@ namespace {
 
 using testing::expect_error;
 using testing::expect_error_before_allocating;
+using testing::file_of;
 using testing::TempDir;
+using testing::u64_le;
 using testing::write_bytes;
-
-// `n` as 8 little-endian bytes, built byte by byte.
-std::string u64_le(std::uint64_t n) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  return bytes;
-}
-
-// A safetensors file from its header text and data bytes.
-std::string file_of(const std::string& header, const std::string& data) {
-  return u64_le(header.size()) + header + data;
-}
 
 // Writes `bytes` as dir/name and returns the path.
 std::filesystem::path write(const TempDir& dir, const std::string& name, const std::string& bytes) {

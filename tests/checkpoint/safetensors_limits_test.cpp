@@ -15,6 +15,7 @@
 
 #include "checkpoint/checkpoint_test_util.h"
 #include "checkpoint/safetensors.h"
+#include "safetensors_bytes.h"
 #include "tensor/factory.h"
 #include "test_util.h"
 
@@ -24,17 +25,12 @@ namespace {
 namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::TempDir;
+using testing::u64_le;
 using testing::write_bytes;
 
 // An error message quotes at most a few dozen bytes of any value or name and
 // lists at most a few dozen problems.
 constexpr std::size_t kMaxMessage = 4096;
-
-std::string u64_le(std::uint64_t n) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  return bytes;
-}
 
 /// Writes a file of `header` and no data, loads it and returns the error.
 std::string load_error(const fs::path& path, const std::string& header) {

@@ -14,6 +14,7 @@
 
 #include "checkpoint/checkpoint_test_util.h"
 #include "checkpoint/safetensors.h"
+#include "safetensors_bytes.h"
 #include "tensor/factory.h"
 #include "tensor/shape_ops.h"
 #include "test_util.h"
@@ -23,23 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::expect_error;
+using testing::file_of;
 using testing::read_file;
 using testing::TempDir;
 using testing::tensor_bytes;
+using testing::u64_le;
 using testing::write_bytes;
-
-/// `n` as 8 little-endian bytes, built byte by byte (independent of how the
-/// library writes it).
-std::string u64_le(std::uint64_t n) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  return bytes;
-}
-
-/// A safetensors file from its parts: length field, header text, data.
-std::string file_of(const std::string& header, const std::string& data) {
-  return u64_le(header.size()) + header + data;
-}
 
 float float_from_bits(std::uint32_t bits) {
   float x;
