@@ -35,8 +35,8 @@
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"
 #include "temp_dir.h"
-#include "tensor/random.h"
 #include "tensor/elementwise.h"
+#include "tensor/random.h"
 #include "tensor/reduce.h"
 #include "tensor/state_dict.h"
 
