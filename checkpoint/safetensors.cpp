@@ -26,6 +26,7 @@
 #include <system_error>
 #include <vector>
 
+#include "checkpoint/json_keys.h"
 #include "checkpoint/problem_list.h"
 #include "tensor/error.h"
 
@@ -348,19 +349,12 @@ std::string brief(const Json& value) {
 /// The keys of a header, read without building its values: duplicates in any
 /// object become problems, and the names at the top level are kept in file
 /// order. A SAX handler of nlohmann::json.
-struct HeaderKeys {
+struct HeaderKeys : detail::IgnoreScalars {
   ProblemList problems;
   std::vector<std::string> top_level;
   std::vector<std::set<std::string>> open_objects;
   std::string error;
 
-  bool null() { return true; }
-  bool boolean(bool) { return true; }
-  bool number_integer(Json::number_integer_t) { return true; }
-  bool number_unsigned(Json::number_unsigned_t) { return true; }
-  bool number_float(Json::number_float_t, const std::string&) { return true; }
-  bool string(std::string&) { return true; }
-  bool binary(Json::binary_t&) { return true; }
   bool start_object(std::size_t) {
     open_objects.emplace_back();
     return true;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "checkpoint/json_keys.h"
 #include "checkpoint/problem_list.h"
 #include "checkpoint/safetensors.h"
 #include "nn/module.h"
@@ -92,7 +93,7 @@ std::string history_to_json(const History& history) {
 /// The keys of each object of a history's "logs" array, in file order, each
 /// once (a repeated key keeps its first place and, as in the parsed value, its
 /// last value). A SAX handler of nlohmann::json.
-struct LogKeyOrder {
+struct LogKeyOrder : detail::IgnoreScalars {
   std::vector<std::vector<std::string>> objects;
   std::vector<bool> is_object;  // the open containers, outermost first
   std::string top_key;          // the last key of the outermost object
@@ -101,13 +102,6 @@ struct LogKeyOrder {
   bool in_logs() const {
     return is_object.size() >= 2 && is_object[0] && !is_object[1] && top_key == "logs";
   }
-  bool null() { return true; }
-  bool boolean(bool) { return true; }
-  bool number_integer(Json::number_integer_t) { return true; }
-  bool number_unsigned(Json::number_unsigned_t) { return true; }
-  bool number_float(Json::number_float_t, const std::string&) { return true; }
-  bool string(std::string&) { return true; }
-  bool binary(Json::binary_t&) { return true; }
   bool start_object(std::size_t) {
     if (is_object.size() == 2 && in_logs()) {
       objects.emplace_back();
