@@ -11,14 +11,8 @@
 
 namespace nabla::checkpoint {
 
-/// At most this many bytes of a name or value read from a file are quoted.
-inline constexpr std::size_t kMaxQuotedBytes = 64;
 /// At most this many problems are listed; the rest are counted.
 inline constexpr std::size_t kMaxListedProblems = 20;
-
-/// `text` cut to at most `limit` bytes at a UTF-8 character boundary, with
-/// "... (<n> bytes)" appended when it was cut.
-std::string shorten(std::string_view text, std::size_t limit = kMaxQuotedBytes);
 
 class ProblemList {
  public:

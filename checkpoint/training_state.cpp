@@ -72,18 +72,33 @@ bool number_from_json(const Json& j, double& x) {
   return true;
 }
 
+// A string as JSON text. JSON strings are UTF-8: a name that is not (a log
+// key or a module name built from raw bytes) is the caller's error, named
+// here, instead of nlohmann's exception from deep inside the save.
+std::string json_string(const fs::path& path, std::string_view what, const std::string& text) {
+  try {
+    return Json(text).dump();
+  } catch (const nlohmann::json::exception&) {
+    const std::string quoted =
+        Json(shorten(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    nabla::detail::throw_error("save_training_state", path.string(), ": ", what, " ", quoted,
+                               " is not valid UTF-8");
+  }
+}
+
 // An epoch's logs may hold any number of keys, kept in their order. Written
 // member by member and read with the plain parser plus a pass that records
 // the order of the keys: ordered_json finds each key by a linear scan, which
 // makes an epoch of N keys O(N^2) both ways.
-std::string history_to_json(const History& history) {
+std::string history_to_json(const fs::path& path, const History& history) {
   std::string logs = "[";
   for (const Logs& epoch_logs : history.logs()) {
     if (logs.size() > 1) logs += ',';
     std::string entry = "{";
     for (const auto& [key, value] : epoch_logs) {
       if (entry.size() > 1) entry += ',';
-      entry += Json(key).dump() + ':' + number_to_json(value).dump();
+      entry +=
+          json_string(path, "the history's log name", key) + ':' + number_to_json(value).dump();
     }
     logs += entry + '}';
   }
@@ -207,10 +222,12 @@ std::vector<ModuleGenerator> module_generators(const nn::Module& model) {
   return result;
 }
 
-std::string generators_to_json(const nn::Module& model) {
+std::string generators_to_json(const fs::path& path, const nn::Module& model) {
   OrderedJson modules = OrderedJson::object();
-  for (const ModuleGenerator& g : module_generators(model))
+  for (const ModuleGenerator& g : module_generators(model)) {
+    json_string(path, "the module name", g.key);
     modules[g.key] = generator_to_json(*g.generator);
+  }
   OrderedJson j = {{"default", generator_to_json(default_generator())},
                    {"modules", std::move(modules)}};
   return j.dump();
@@ -285,8 +302,8 @@ void save_training_state(const fs::path& path,
   Metadata meta{{"format", std::string(kTrainingStateFormat)},
                 {"optimizer", optimizer.name()},
                 {"next_epoch", std::to_string(next_epoch)},
-                {"history", history_to_json(history)},
-                {"generators", generators_to_json(model)}};
+                {"history", history_to_json(path, history)},
+                {"generators", generators_to_json(path, model)}};
   save_safetensors(path, tensors, meta);
 }
 

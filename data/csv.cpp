@@ -183,20 +183,21 @@ class Reader {
       return static_cast<std::size_t>(*index);
     }
     const std::string& wanted = std::get<std::string>(column);
-    NABLA_CHECK(options_.header, kOp, file_, ": column '", wanted,
+    NABLA_CHECK(options_.header, kOp, file_, ": column '", shorten(wanted),
                 "' is chosen by name, but the file has no header (header = false); choose "
                 "columns by index");
     const auto found = std::find(names_.begin(), names_.end(), wanted);
-    NABLA_CHECK(found != names_.end(), kOp, file_, ": unknown column '", wanted,
+    NABLA_CHECK(found != names_.end(), kOp, file_, ": unknown column '", shorten(wanted),
                 "' (columns: ", joined_names(), ")");
     NABLA_CHECK(std::find(found + 1, names_.end(), wanted) == names_.end(), kOp, file_,
-                ": column name '", wanted, "' appears more than once in the header");
+                ": column name '", shorten(wanted), "' appears more than once in the header");
     return static_cast<std::size_t>(found - names_.begin());
   }
 
   // "column 'price'" with a header, "column 3" without.
   std::string describe(std::size_t column) const {
-    return options_.header ? "column '" + names_[column] + "'" : "column " + names_[column];
+    return options_.header ? "column '" + shorten(names_[column]) + "'"
+                           : "column " + names_[column];
   }
 
   std::int64_t line(std::int64_t row) const {
@@ -212,7 +213,7 @@ class Reader {
 
   [[noreturn]] void fail_missing(std::int64_t row, std::size_t column, const char* hint) const {
     NABLA_CHECK(false, kOp, file_, ": line ", line(row), ", ", describe(column),
-                ": missing value \"", field(row, column), "\"", hint);
+                ": missing value \"", shorten(field(row, column)), "\"", hint);
   }
 
   // A finite number: the whole (trimmed) field, std::from_chars' grammar with
@@ -224,15 +225,15 @@ class Reader {
     double value = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     NABLA_CHECK(ec != std::errc::result_out_of_range, kOp, file_, ": line ", line(row), ", ",
-                describe(column), ": \"", text, "\" is out of range");
+                describe(column), ": \"", shorten(text), "\" is out of range");
     NABLA_CHECK(ec == std::errc() && end == digits.data() + digits.size(), kOp, file_, ": line ",
-                line(row), ", ", describe(column), ": \"", text, "\" is not a number");
+                line(row), ", ", describe(column), ": \"", shorten(text), "\" is not a number");
     NABLA_CHECK(std::isfinite(value), kOp, file_, ": line ", line(row), ", ", describe(column),
-                ": \"", text,
+                ": \"", shorten(text),
                 "\" is not a finite number (list it in missing_markers to treat it as missing)");
     NABLA_CHECK(options_.dtype != DType::f32 ||
                     std::abs(value) <= static_cast<double>(std::numeric_limits<float>::max()),
-                kOp, file_, ": line ", line(row), ", ", describe(column), ": \"", text,
+                kOp, file_, ": line ", line(row), ", ", describe(column), ": \"", shorten(text),
                 "\" does not fit f32");
     return value;
   }
@@ -242,7 +243,7 @@ class Reader {
     std::int64_t value = -1;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     NABLA_CHECK(ec == std::errc() && end == text.data() + text.size() && value >= 0, kOp, file_,
-                ": line ", line(row), ", ", describe(column), ": \"", text,
+                ": line ", line(row), ", ", describe(column), ": \"", shorten(text),
                 "\" is not a class index (an integer >= 0)");
     return value;
   }
@@ -250,9 +251,15 @@ class Reader {
   const std::string& file() const { return file_; }
 
  private:
+  // The header's names, each shortened, at most kMaxListedNames of them: a
+  // file may have thousands of columns or megabyte-long names.
   std::string joined_names() const {
+    constexpr std::size_t kMaxListedNames = 20;
     std::string out;
-    for (const std::string& n : names_) out += (out.empty() ? "" : ", ") + n;
+    for (std::size_t c = 0; c < names_.size() && c < kMaxListedNames; ++c)
+      out += (c == 0 ? "" : ", ") + shorten(names_[c]);
+    if (names_.size() > kMaxListedNames)
+      out += ", ... and " + std::to_string(names_.size() - kMaxListedNames) + " more";
     return out;
   }
 

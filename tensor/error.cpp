@@ -45,4 +45,12 @@ void Error::set_context(ErrorContext context) {
   full_ = std::move(full);
 }
 
+std::string shorten(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  // Back up to the first byte of a character (continuation bytes are 10xxxxxx).
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 }  // namespace nabla

@@ -5,6 +5,7 @@
 // way out, the tensor layer only holds it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <sstream>
@@ -104,6 +105,15 @@ class Error : public std::runtime_error {
   std::shared_ptr<const ErrorContext> context_;
   std::shared_ptr<const std::string> full_;
 };
+
+/// At most this many bytes of a text read from a file (a name, a field, a
+/// value) are quoted in a message: a hostile or corrupted file may hold
+/// megabytes where a name belongs, and the message must stay readable.
+inline constexpr std::size_t kMaxQuotedBytes = 64;
+
+/// `text` cut to at most `limit` bytes at a UTF-8 character boundary, with
+/// "... (<n> bytes)" appended when it was cut.
+std::string shorten(std::string_view text, std::size_t limit = kMaxQuotedBytes);
 
 namespace detail {
 

@@ -272,5 +272,36 @@ TEST(TrainingState, ValuesNoRunCanProduceAreRejected) {
   }
 }
 
+// JSON strings are UTF-8: a log name or a module name that is not is named in
+// a nabla::Error, and nothing is written.
+TEST(TrainingState, NamesThatAreNotUtf8AreRejectedBeforeWriting) {
+  TempDir dir;
+  const fs::path path = dir / "state.safetensors";
+  manual_seed(3);
+  auto model = make_model();
+  optim::Adam adam(model->named_parameters());
+  History history;
+  Logs logs;
+  logs.set("loss\xff", 0.5);
+  history.append(0, logs);
+  expect_error([&] { save_training_state(path, *model, adam, 1, history); },
+               {"save_training_state", path.string(), "log name", "not valid UTF-8"});
+  EXPECT_FALSE(fs::exists(path));
+
+  struct Net : nn::Module {
+    Net() {
+      register_module("dense", std::make_shared<nn::Linear>(2, 2));
+      register_module("drop\xfe",
+                      std::make_shared<nn::Dropout>(nn::DropoutOptions{.p = 0.5, .seed = 1}));
+    }
+    Variable forward(const Variable& x) override { return x; }
+  };
+  Net net;
+  optim::Adam none(net.named_parameters());
+  expect_error([&] { save_training_state(path, net, none, 1, History()); },
+               {"save_training_state", path.string(), "module name", "not valid UTF-8"});
+  EXPECT_FALSE(fs::exists(path));
+}
+
 }  // namespace
 }  // namespace nabla::checkpoint

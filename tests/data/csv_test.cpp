@@ -303,5 +303,45 @@ TEST(Csv, FileErrorsAndEdgeCases) {
   EXPECT_EQ(read_csv(tenth).features.to_vector<float>()[0], 0.1f);
 }
 
+// A field or a header name of a megabyte, or a header of thousands of
+// columns, is quoted in a message only in part: messages stay readable.
+TEST(Csv, MessagesQuoteBoundedPartsOfFieldsAndHeaders) {
+  TempDir dir;
+  const std::string huge(1'000'000, 'x');
+  const auto message_of = [](auto f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "no error";
+    return std::string();
+  };
+
+  const auto field = dir.write("field.csv", "a,b\n1," + huge + "\n");
+  const std::string not_a_number = message_of([&] { read_csv(field); });
+  EXPECT_LT(not_a_number.size(), 400u) << not_a_number.substr(0, 400);
+  EXPECT_NE(not_a_number.find("line 2, column 'b'"), std::string::npos) << not_a_number;
+  EXPECT_NE(not_a_number.find("... (1000000 bytes)"), std::string::npos) << not_a_number;
+
+  const auto name = dir.write("name.csv", "a," + huge + "\n1,?\n");
+  const std::string missing = message_of([&] { read_csv(name, {.missing_markers = {"?"}}); });
+  EXPECT_LT(missing.size(), 400u) << missing.substr(0, 400);
+  EXPECT_NE(missing.find("missing value"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("... (1000000 bytes)"), std::string::npos) << missing;
+
+  std::string header = "column_0", row = "1";
+  for (int c = 1; c < 10'000; ++c) {
+    header.append(",column_").append(std::to_string(c));
+    row.append(",1");
+  }
+  const auto wide = dir.write("wide.csv", header + "\n" + row + "\n");
+  const std::string unknown = message_of([&] { read_csv(wide, {.target = huge}); });
+  EXPECT_LT(unknown.size(), 800u) << unknown.substr(0, 800);
+  EXPECT_NE(unknown.find("unknown column 'xxx"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("column_0, column_1,"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("... and 9980 more"), std::string::npos) << unknown;
+}
+
 }  // namespace
 }  // namespace nabla::data

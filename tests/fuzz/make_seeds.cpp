@@ -251,6 +251,16 @@ void csv_seeds() {
   seed("no_header_semicolon_crlf", 0x02, 0x05, 0x04, "1;2;3\r\n4;5;6\r\n\r\n");
   seed("quoted_multiline_median", 0x21, 0x00, 0x08, "a,b\n\"1\",\"2\"\n\"3\n\",?\n5,6\n\n\n");
   seed("tab_missing_median", 0x25, 0x01, 0x00, "p\tq\n1\tNA\n2\t3\n4\t5\n");
+  // Messages must quote only part of what a file holds: a field and a header
+  // name of 40 KB, a header of 5,000 columns without the target's name.
+  seed("long_field_not_a_number", 0x01, 0x00, 0x00, "a,b\n1," + std::string(40000, 'x') + "\n");
+  seed("long_name_missing_value", 0x01, 0x00, 0x08, "a," + std::string(40000, 'n') + "\n1,?\n");
+  std::string header = "column_0", row = "1";
+  for (int c = 1; c < 5000; ++c) {
+    header.append(",column_").append(std::to_string(c));
+    row.append(",1");
+  }
+  seed("wide_header_unknown_target", 0x01, 0x02, 0x00, header + "\n" + row + "\n");
 }
 
 void state_dict_seeds() {

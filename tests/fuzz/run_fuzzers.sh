@@ -31,9 +31,11 @@ for target in "$@"; do
   log=$work/logs/$target.log
   mkdir -p "$corpus" "$findings" "$work/logs"
   # The checkpoint readers' worst cases (30,000 tensors, values nested
-  # 10,000 deep) need inputs of a few MB.
+  # 10,000 deep) need inputs of a few MB; a CSV message quoting a whole field
+  # or header shows only above the 16 KB bound of a message.
   case $target in
     safetensors | model_file | training_state) max_len=3145728 ;;
+    csv) max_len=65536 ;;
     *) max_len=4096 ;;
   esac
   dirs=("$corpus")
