@@ -152,11 +152,6 @@ void configure_blis() {
   });
 }
 
-void set_blis_threads(int n) {
-  configure_blis();
-  bli_thread_set_num_threads(n);
-}
-
 std::string blis_kernel_config() {
   configure_blis();
   return std::string(bli_arch_string(bli_arch_query_id())) + " (" + chosen_reason() + ")";

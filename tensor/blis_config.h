@@ -17,9 +17,6 @@ namespace nabla {
 /// BLIS build (instead of letting BLIS abort the process).
 void configure_blis();
 
-/// Sets the number of threads BLIS uses for one GEMM.
-void set_blis_threads(int n);
-
 /// Describes the active BLIS configuration, e.g. "skx (auto: avx512f/dq/bw/vl)".
 std::string blis_kernel_config();
 

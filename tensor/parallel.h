@@ -1,7 +1,10 @@
-// Threading for the kernels: parallel_for runs a range on OpenMP threads when
-// it is large enough to pay for the fork, and inline otherwise, so small
-// tensors take the cheapest path; parallel_invoke runs a few independent tasks
-// (the parts of a matrix product) side by side.
+// Threading for the kernels: parallel_for cuts a range into chunks that the
+// calling thread and nabla's worker threads take one at a time, when it is
+// large enough to pay for it, and runs it inline otherwise, so small tensors
+// take the cheapest path; parallel_invoke runs a few independent tasks (the
+// parts of a matrix product) side by side. The threads are nabla's own
+// (thread_pool.h): they never make a job wait for a thread the operating
+// system has not scheduled.
 #pragma once
 
 #include <atomic>
@@ -13,8 +16,10 @@
 
 namespace nabla {
 
-/// Sets the number of threads used by nabla's kernels and by BLIS (>= 1).
-/// Throws nabla::Error for n < 1.
+/// Sets the number of threads used by nabla's kernels (>= 1); BLIS runs
+/// inside them, on one thread per call.
+/// Throws nabla::Error for n < 1. The default is NABLA_NUM_THREADS, else
+/// OMP_NUM_THREADS, else the number of CPUs the process may run on.
 void set_num_threads(int n);
 
 /// Returns the number of threads kernels may use.
@@ -46,7 +51,10 @@ void parallel_run(std::int64_t begin, std::int64_t end, std::int64_t grain, Rang
 }  // namespace detail
 
 /// Calls f(b, e) on disjoint sub-ranges covering [begin, end), each at least
-/// `grain` long, in parallel when there is more than one such sub-range.
+/// `grain` long, in parallel when there is more than one such sub-range. Which
+/// sub-ranges f gets depends on the thread count: f's results must not (every
+/// kernel computes each output the same way whatever range holds it). An
+/// exception from f is rethrown here once every sub-range has run.
 template <class F>
 void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, F&& f) {
   if (begin >= end) return;
@@ -61,13 +69,12 @@ void parallel_for(std::int64_t begin, std::int64_t end, std::int64_t grain, F&& 
       const_cast<void*>(static_cast<const void*>(&f)));
 }
 
-/// Runs task(0), ..., task(count - 1) on up to get_num_threads() OpenMP
-/// threads, each thread taking a run of consecutive tasks (task 0 on the
-/// calling thread), and returns once all have finished. With one thread, or
-/// when called from inside another parallel_for or parallel_invoke, the tasks
-/// run one after the other on the calling thread. Every task runs even if
-/// another throws; the exception of the lowest-numbered task that threw is then
-/// rethrown here (an exception must not leave an OpenMP thread).
+/// Runs task(0), ..., task(count - 1) on up to get_num_threads() threads, each
+/// thread taking the next task not yet taken (the calling thread first), and
+/// returns once all have finished. With one thread, or when called from inside
+/// another parallel_for or parallel_invoke, the tasks run one after the other
+/// on the calling thread. Every task runs even if another throws; the
+/// exception of the lowest-numbered task that threw is then rethrown here.
 template <class F>
 void parallel_invoke(std::int64_t count, F&& task) {
   if (count <= 0) return;

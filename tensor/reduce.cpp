@@ -54,6 +54,10 @@ using detail::Wide;
 // Partial results of a reduction split across threads: a fixed count per
 // length (not per thread), so the summation order does not depend on threads.
 constexpr std::int64_t kMaxChunks = 64;
+// Fewer outputs (or column tiles) than this, each a reduction of more than
+// 2 kParallelGrain elements, are computed as chunks of each reduction, summed
+// in chunk order: enough parts for any thread count.
+constexpr std::int64_t kFewOutputs = 8;
 
 template <class T>
 bool is_nan(T x) {
@@ -232,14 +236,15 @@ void reduce_into(const Tensor& t, const Layout& l, const Op& op, O* out, Fin fin
   const T* in = static_cast<const T*>(t.raw_data());
   const std::int64_t n_out = l.n_out;
   const std::int64_t n_red = l.n_red;
-  const std::int64_t work = n_out * std::max<std::int64_t>(n_red, 1);
-  const bool serial = work <= kParallelGrain || get_num_threads() == 1;
+  // Whether a reduction is split into chunks depends on the shapes alone, never
+  // on the thread count, which only decides who sums which chunk: the same
+  // bytes for any thread count.
   const std::int64_t keep_rank = l.keep_sizes.rank();
   const bool columns =
       keep_rank > 0 && l.keep_strides.back() == 1 && l.red_strides.back() != 1 && n_red > 1;
 
   if (!columns) {
-    if (serial || n_out >= get_num_threads()) {
+    if (n_out >= kFewOutputs || chunk_count(n_red) == 1) {
       const std::int64_t grain =
           std::max<std::int64_t>(1, kParallelGrain / std::max<std::int64_t>(n_red, 1));
       parallel_for(0, n_out, grain, [&](std::int64_t ob, std::int64_t oe) {
@@ -279,7 +284,7 @@ void reduce_into(const Tensor& t, const Layout& l, const Op& op, O* out, Fin fin
     o0 = row * cols + c0;
     in_off = Walker(l.keep_sizes, l.keep_strides, keep_rank - 1, row).off + c0;
   };
-  if (serial || tiles >= get_num_threads()) {
+  if (tiles >= kFewOutputs || chunk_count(n_red) == 1) {
     const std::int64_t grain = std::max<std::int64_t>(1, kParallelGrain / (kTile * n_red));
     parallel_for(0, tiles, grain, [&](std::int64_t tb, std::int64_t te) {
       std::vector<Acc> acc(static_cast<std::size_t>(std::min(kTile, cols)));

@@ -58,14 +58,11 @@ bool blis_strides(std::int64_t rows, std::int64_t cols, std::int64_t& rs, std::i
 }
 
 template <class T>
-void blis_gemm(
-    const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c, bool one_thread) {
+void blis_gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c) {
   T alpha = 1;
   T* pa = const_cast<T*>(a.data);
   T* pb = const_cast<T*>(b.data);
-  // A null rntm uses BLIS's global thread count; the _ex forms with a null
-  // rntm are exactly the plain calls.
-  rntm_t* rntm = one_thread ? one_thread_rntm() : nullptr;
+  rntm_t* rntm = one_thread_rntm();
   if constexpr (std::is_same_v<T, float>) {
     bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, c.rows, c.cols, a.cols, &alpha, pa, a.rs,
                  a.cs, pb, b.rs, b.cs, &beta, c.data, c.rs, c.cs, nullptr, rntm);
@@ -75,9 +72,13 @@ void blis_gemm(
   }
 }
 
-template void blis_gemm<float>(
-    const Mat<const float>&, const Mat<const float>&, float, const Mat<float>&, bool);
-template void blis_gemm<double>(
-    const Mat<const double>&, const Mat<const double>&, double, const Mat<double>&, bool);
+template void blis_gemm<float>(const Mat<const float>&,
+                               const Mat<const float>&,
+                               float,
+                               const Mat<float>&);
+template void blis_gemm<double>(const Mat<const double>&,
+                                const Mat<const double>&,
+                                double,
+                                const Mat<double>&);
 
 }  // namespace nabla::gemm

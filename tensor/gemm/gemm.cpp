@@ -1,7 +1,6 @@
 // The route table of NOTE [ GEMM routes ] (tensor/gemm/gemm.h) and the thread
 // splits of each route: a product on t threads becomes parts that each run on
-// one thread, side by side (parallel_invoke), except on the blis route, where
-// BLIS runs its own threads.
+// one thread, side by side (parallel_invoke); BLIS itself always runs on one.
 #include "tensor/gemm/gemm.h"
 
 #include <boost/container/small_vector.hpp>
@@ -18,27 +17,28 @@
 namespace nabla::gemm {
 namespace {
 
-enum class Route { kThinN, kThinK, kOwn, kPanels, kBlis };
+enum class Route { kThinN, kThinK, kOwn, kBlis };
 
 // Row panels are whole multiples of BLIS's 32-row register blocks (NOTE [ Thin
-// products ] in thin.cpp), so that no panel ends in a mostly empty block.
+// products ] in thin.cpp), so that no panel ends in a mostly empty block;
+// column panels whole multiples of 32 columns.
 constexpr std::int64_t kPanelRows = 32;
+constexpr std::int64_t kPanelCols = 32;
 
-// The first route of the table whose condition holds for p on `threads` threads.
+// The first route of the table whose condition holds for p. It depends on the
+// product alone, never on the thread count: the kernel decides the order of
+// the sums, and the thread count must not change a result.
 template <class T>
-Route pick_route(const Product<T>& p, int threads) {
+Route pick_route(const Product<T>& p) {
   const std::int64_t m = p.c.rows, n = p.c.cols, k = p.a.cols;
   const std::int64_t work = m * n * k;
-  if (work <= kThinWork && k > 0) {
+  if (k > 0) {
     if (n <= kThin) return Route::kThinN;
     if (k <= kThin && p.c.cs == 1) return Route::kThinK;
   }
   if constexpr (std::is_same_v<T, float>) {
-    if (work <= kOwnMaxWork && k > 0 && p.c.cs == 1 && n > kThin && avx512_available())
-      return Route::kOwn;
+    if (work <= kOwnMaxWork && k > 0 && p.c.cs == 1 && avx512_available()) return Route::kOwn;
   }
-  if (threads >= 2 && work >= kSmallGemm && work <= kMidGemm && m >= 2 * kPanelRows)
-    return Route::kPanels;
   return Route::kBlis;
 }
 
@@ -62,11 +62,10 @@ void run_on_this_thread(const Part<T>& part) {
         return sgemm_avx512(c.rows, c.cols, a.cols, a.data, a.rs, a.cs, b.data, b.rs, b.cs, beta,
                             c.data, c.rs);
       break;
-    case Route::kPanels:  // never a part: its panels are
     case Route::kBlis:
       break;
   }
-  blis_gemm(a, b, beta, c, /*one_thread=*/true);
+  blis_gemm(a, b, beta, c);
 }
 
 // The parts of one or two products, run side by side, each on one thread.
@@ -75,10 +74,12 @@ class Schedule {
  public:
   // Adds the parts of p, which takes `route`, on `threads` threads.
   void add(const Product<T>& p, Route route, int threads) {
-    if (route == Route::kPanels) return add_panels(p, threads);
     if constexpr (std::is_same_v<T, float>) {
       if (route == Route::kOwn) return add_own(p, threads);
     }
+    const std::int64_t work = p.c.rows * p.c.cols * p.a.cols;
+    const std::int64_t from = route == Route::kBlis ? kSmallGemm : kThinWork;
+    if (threads >= 2 && work > from) return add_panels(p, route, threads);
     parts_.push_back({route, p});
   }
 
@@ -97,24 +98,42 @@ class Schedule {
   }
 
  private:
-  // min(threads, m / 32) row panels of whole 32-row panels, each routed again
-  // as a product on one thread (the route of a panel can be thin where the
-  // whole product's is not: NOTE [ GEMM routes ]).
-  void add_panels(const Product<T>& p, int threads) {
+  // Row panels of whole 32-row blocks, or column panels of whole 32-column
+  // blocks when C has fewer than 64 rows (thin products only by rows), each
+  // run by the whole product's route on one thread: one panel per thread, two
+  // above kMidGemm, so that a thread that starts late leaves less behind.
+  void add_panels(const Product<T>& p, Route route, int threads) {
     const auto& [a, b, beta, c] = p;
-    const std::int64_t m = c.rows;
-    const std::int64_t panels = std::min<std::int64_t>(threads, m / kPanelRows);
-    auto start = [m, panels](std::int64_t q) {
-      return std::min(m, (m * q / panels + kPanelRows - 1) / kPanelRows * kPanelRows);
+    const std::int64_t m = c.rows, n = c.cols;
+    const bool by_rows = m >= 2 * kPanelRows || route != Route::kBlis;
+    const std::int64_t size = by_rows ? m : n;
+    const std::int64_t unit = by_rows ? kPanelRows : kPanelCols;
+    const std::int64_t per_thread = m * n * a.cols > kMidGemm ? 2 : 1;
+    const std::int64_t panels =
+        std::min<std::int64_t>(std::int64_t{threads} * per_thread, size / unit);
+    if (panels <= 1) {
+      parts_.push_back({route, p});
+      return;
+    }
+    auto start = [size, unit, panels](std::int64_t q) {
+      return std::min(size, (size * q / panels + unit - 1) / unit * unit);
     };
     for (std::int64_t q = 0; q < panels; ++q) {
-      const std::int64_t r0 = start(q), rows = start(q + 1) - r0;
-      if (rows <= 0) continue;
-      const Product<T> panel{{a.data + r0 * a.rs, rows, a.cols, a.rs, a.cs},
-                             b,
-                             beta,
-                             {c.data + r0 * c.rs, rows, c.cols, c.rs, c.cs}};
-      parts_.push_back({pick_route(panel, 1), panel});
+      const std::int64_t i0 = start(q), len = start(q + 1) - i0;
+      if (len <= 0) continue;
+      if (by_rows) {
+        parts_.push_back({route,
+                          {{a.data + i0 * a.rs, len, a.cols, a.rs, a.cs},
+                           b,
+                           beta,
+                           {c.data + i0 * c.rs, len, c.cols, c.rs, c.cs}}});
+      } else {
+        parts_.push_back({route,
+                          {a,
+                           {b.data + i0 * b.cs, b.rows, len, b.rs, b.cs},
+                           beta,
+                           {c.data + i0 * c.cs, c.rows, len, c.rs, c.cs}}});
+      }
     }
   }
 
@@ -194,13 +213,8 @@ class Schedule {
 
 template <class T>
 void multiply(const Product<T>& p, int threads) {
-  const Route route = pick_route(p, threads);
-  if (route == Route::kBlis) {
-    const std::int64_t work = p.c.rows * p.c.cols * p.a.cols;
-    return blis_gemm(p.a, p.b, p.beta, p.c, /*one_thread=*/threads == 1 || work < kSmallGemm);
-  }
   Schedule<T> schedule;
-  schedule.add(p, route, threads);
+  schedule.add(p, pick_route(p), threads);
   schedule.run();
 }
 
@@ -208,8 +222,8 @@ template <class T>
 void multiply_side_by_side(const Product<T>& p, const Product<T>& q, int threads) {
   const int p_threads = std::max(1, threads / 2), q_threads = std::max(1, threads - p_threads);
   Schedule<T> schedule;
-  schedule.add(p, pick_route(p, p_threads), p_threads);
-  schedule.add(q, pick_route(q, q_threads), q_threads);
+  schedule.add(p, pick_route(p), p_threads);
+  schedule.add(q, pick_route(q), q_threads);
   schedule.run();
 }
 

@@ -6,22 +6,27 @@
 //
 // NOTE [ GEMM routes ]
 // A product C [m, n] = A [m, k] · B [k, n] + beta C of work = m n k
-// multiply-adds, allowed t threads, takes the first route whose condition holds
-// (pick_route in gemm.cpp):
+// multiply-adds takes the first route whose condition holds (pick_route in
+// gemm.cpp); the route depends on the product alone, never on the threads:
 //
-//   route   condition                                     threads
-//   thin-n  work <= kThinWork, k >= 1, n <= kThin         one
-//   thin-k  work <= kThinWork, k >= 1, k <= kThin,        one
-//           C's rows contiguous
-//   own     f32, AVX-512F CPU, k >= 1, n > kThin,         from kSmallGemm on, min(t, blocks) parts:
-//           work <= kOwnMaxWork, C's rows contiguous      two parts by the kernel's two blocks of k
-//                                                         when k is the largest dim, else column
-//                                                         ranges (n >= m) or row ranges
-//   panels  t >= 2, kSmallGemm <= work <= kMidGemm,       min(t, m / 32) row panels of whole
-//           m >= 64                                       32-row panels, each on one thread and
-//                                                         routed again as a product of its own
-//   blis    everything else (f64, large products,         BLIS's t threads; one below kSmallGemm
+//   route   condition                                     kernel
+//   thin-n  k >= 1, n <= kThin                            nabla's thin loops (thin.cpp)
+//   thin-k  k >= 1, k <= kThin, C's rows contiguous       nabla's thin loops
+//   own     f32, AVX-512F CPU, k >= 1,                    nabla's AVX-512 kernel (avx512.cpp)
+//           work <= kOwnMaxWork, C's rows contiguous
+//   blis    everything else (f64, large products,         BLIS, on one thread per call
 //           CPUs without AVX-512F, k = 0)
+//
+// On t >= 2 threads a product becomes parts, each run on one thread by the
+// product's route (parallel_invoke: the caller and the workers take the next
+// part not yet taken):
+//   own     from kSmallGemm on, min(t, blocks) parts: two parts by the
+//           kernel's two blocks of k when k is the largest dim, else column
+//           ranges (n >= m) or row ranges;
+//   blis    above kSmallGemm: row panels of whole 32-row blocks (m >= 64) or
+//           column panels of whole 32-column blocks, t of them, 2t above
+//           kMidGemm;
+//   thin    above kThinWork: row panels as for blis.
 //
 // Two independent products (linear's two gradients, linalg.cpp) run side by
 // side when side_by_side_pays: the first on t/2 threads, the second on the
@@ -30,10 +35,9 @@
 // matrices) is split across threads, each product on one (linalg.cpp).
 //
 // Every split computes each element of C as the whole product on one thread
-// would, bit for bit: a part covers whole rows or columns of C, and the k
-// split is the kernel's own order of operations. The only exception: a panel
-// is routed again, so a thin product of more than kThinWork multiply-adds runs
-// as thin panels on several threads but on BLIS on one.
+// would, bit for bit: a part covers whole rows or columns of C and runs the
+// whole product's kernel, and the k split is the kernel's own order of
+// operations (tests/tensor/thread_count_test.cpp).
 #pragma once
 
 #include <cstdint>
@@ -46,8 +50,8 @@ namespace nabla::gemm {
 /// tensor/gemm/thin.cpp). The output layer of a 10-class classifier is thin.
 inline constexpr std::int64_t kThin = 16;
 
-/// Thin products up to this many multiply-adds run on one thread on the thin
-/// loops; larger ones go to BLIS, which can use threads.
+/// Thin products up to this many multiply-adds run on one thread; larger ones
+/// are split into row panels across threads.
 inline constexpr std::int64_t kThinWork = std::int64_t{1} << 22;
 
 /// f32 products up to this many multiply-adds run on nabla's own AVX-512
@@ -60,11 +64,11 @@ inline constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
 /// takes a few microseconds, about the cost of waking a second thread.
 inline constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
 
-/// Up to this many multiply-adds a product is mid-sized: BLIS's own threads
-/// gain little there over one (a 128 x 256 x 128 product: 62 us on two against
-/// 70 on one), while independent parts on one thread each do better (51 us for
-/// two row panels, and two such products side by side keep two threads busy).
-/// Above it BLIS's own threading does better.
+/// Up to this many multiply-adds a product is mid-sized: one panel per thread
+/// (a 128 x 256 x 128 product: 51 us for two row panels against 70 on one), and
+/// two such products side by side keep two threads busy. Above it a product
+/// is cut into two panels per thread, so that a thread that starts late (the
+/// machine is busy) leaves only a small part for the others to wait for.
 inline constexpr std::int64_t kMidGemm = std::int64_t{1} << 23;
 
 /// A rows x cols matrix at `data` with row stride rs and column stride cs (in

@@ -50,11 +50,10 @@ void sgemm_avx512(std::int64_t m,
                   float* c,
                   std::int64_t ldc);
 
-/// blis: C = A·B + beta C through BLIS's typed GEMM (blis.cpp), on one
-/// thread or on BLIS's thread count (set_num_threads). The strides must be
-/// ones BLIS accepts (blis_strides).
+/// blis: C = A·B + beta C through BLIS's typed GEMM (blis.cpp), on the
+/// calling thread alone (nabla splits products across its own threads). The
+/// strides must be ones BLIS accepts (blis_strides).
 template <class T>
-void blis_gemm(
-    const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c, bool one_thread);
+void blis_gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat<T>& c);
 
 }  // namespace nabla::gemm

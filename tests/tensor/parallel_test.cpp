@@ -1,13 +1,14 @@
 // Tests of parallel_for (the sub-ranges cover the range exactly once with any
 // thread count), parallel_invoke (every task runs once, on several threads,
-// the first exception is rethrown after all ran, nested use runs inline) and
-// set_num_threads's validation.
+// the first exception is rethrown after all ran, nested use runs inline), the
+// thread pool's back-off after stolen time, and set_num_threads's validation.
 #include "tensor/parallel.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "tensor/error.h"
+#include "tensor/thread_pool.h"
 
 #include "test_util.h"
 
@@ -48,13 +50,20 @@ TEST(ParallelFor, CoversRangeExactlyOnceWithOneAndTwoThreads) {
   }
 }
 
-TEST(ParallelFor, SplitsLargeRangesAcrossThreads) {
+TEST(ParallelFor, SplitsLargeRangesIntoAFewChunksPerThread) {
   ThreadCountGuard guard;
   set_num_threads(2);
   std::atomic<int> calls{0};
-  parallel_for(0, 1000, 100, [&](std::int64_t, std::int64_t) { ++calls; });
-  // Two threads, each with one sub-range.
-  EXPECT_EQ(calls.load(), 2);
+  std::atomic<std::int64_t> shortest{1000};
+  parallel_for(0, 1000, 100, [&](std::int64_t b, std::int64_t e) {
+    ++calls;
+    std::int64_t s = shortest.load();
+    while (e - b < s && !shortest.compare_exchange_weak(s, e - b)) {
+    }
+  });
+  // Four chunks per thread, each at least the grain.
+  EXPECT_EQ(calls.load(), 8);
+  EXPECT_GE(shortest.load(), 100);
   calls = 0;
   // At or below the grain, the range runs in one call on this thread.
   parallel_for(0, 100, 100, [&](std::int64_t b, std::int64_t e) {
@@ -100,13 +109,86 @@ TEST(ParallelInvoke, RunsEveryTaskOnce) {
   }
 }
 
-TEST(ParallelInvoke, RunsTwoTasksOnTwoThreadsTheFirstOnTheCaller) {
+// Waits (bounded) until `flag` is set; returns whether it was.
+bool wait_for(const std::atomic<bool>& flag) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!flag.load()) {
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(ParallelInvoke, RunsTasksOnTwoThreadsAtOnce) {
   ThreadCountGuard guard;
   set_num_threads(2);
+  detail::ThreadPool::instance().reset_backoff();
+  // Whichever task starts first waits for the other: on one thread this
+  // would never end (the wait gives up after 10 s).
+  std::atomic<bool> started[2] = {false, false};
+  std::atomic<bool> both{true};
   std::thread::id ran_on[2];
-  parallel_invoke(2, [&](std::int64_t i) { ran_on[i] = std::this_thread::get_id(); });
-  EXPECT_EQ(ran_on[0], std::this_thread::get_id());
-  EXPECT_NE(ran_on[1], ran_on[0]);
+  parallel_invoke(2, [&](std::int64_t i) {
+    ran_on[i] = std::this_thread::get_id();
+    started[i] = true;
+    if (!wait_for(started[1 - i])) both = false;
+  });
+  EXPECT_TRUE(both.load());
+  EXPECT_NE(ran_on[0], ran_on[1]);
+}
+
+// NOTE [ Stolen time ] (tensor/thread_pool.cpp): when the caller waits long
+// for a chunk a worker took, the next jobs run on the caller alone; after the
+// back-off, on several threads again.
+TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  auto& pool = detail::ThreadPool::instance();
+  pool.reset_backoff();
+  const auto caller = std::this_thread::get_id();
+  const std::int64_t late_before = pool.stats().late_jobs;
+  // A worker that takes a chunk is slow (as if preempted): 20 ms against the
+  // caller's 50 us. Repeated until a worker took one (a busy machine may keep
+  // the workers off the CPU for a while).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (pool.stats().late_jobs == late_before && std::chrono::steady_clock::now() < give_up) {
+    parallel_invoke(4, [&](std::int64_t) {
+      if (std::this_thread::get_id() != caller) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      } else {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+      }
+    });
+  }
+  ASSERT_EQ(pool.stats().late_jobs, late_before + 1);
+  const std::int64_t serial_before = pool.stats().serial_jobs;
+  std::atomic<int> elsewhere{0};
+  parallel_invoke(4, [&](std::int64_t) {
+    if (std::this_thread::get_id() != caller) ++elsewhere;
+  });
+  EXPECT_EQ(elsewhere.load(), 0);
+  EXPECT_EQ(pool.stats().serial_jobs, serial_before + 1);
+  // The first back-off is 20 ms; then two threads run at once again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  std::atomic<bool> started[2] = {false, false};
+  std::atomic<bool> both{true};
+  parallel_invoke(2, [&](std::int64_t i) {
+    started[i] = true;
+    if (!wait_for(started[1 - i])) both = false;
+  });
+  EXPECT_TRUE(both.load());
+}
+
+TEST(ThreadPool, AnExceptionFromAChunkReachesTheCaller) {
+  ThreadCountGuard guard;
+  set_num_threads(3);
+  EXPECT_THROW(parallel_for(0, 1 << 20, 1 << 10,
+                            [](std::int64_t b, std::int64_t) {
+                              if (b == 0) throw std::runtime_error("first chunk");
+                            }),
+               std::runtime_error);
 }
 
 TEST(ParallelInvoke, RethrowsTheFirstExceptionAfterEveryTaskRan) {

@@ -1,0 +1,205 @@
+#include "tensor/thread_pool.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace nabla::detail {
+namespace {
+
+// How long a worker keeps looking for the next job before it sleeps: the ops
+// of a training step come microseconds apart, and waking a sleeping thread
+// costs tens of microseconds.
+constexpr std::int64_t kSpinNs = 100'000;
+// How long the caller spins for the chunks others took before it yields its
+// core (to the worker it waits for, when they share one).
+constexpr std::int64_t kCallerSpinNs = 20'000;
+
+// NOTE [ Stolen time ]
+// A job is late when the caller, done with every chunk it could take, waited
+// for the chunks a worker took longer than kLateMinNs and longer than two of
+// its own chunks took (a worker started its last chunk no later than the
+// caller started its own last one). On an idle machine the wait is a chunk's imbalance
+// (microseconds); when another process shares the worker's core, the worker
+// is preempted in the middle of a chunk and the wait is a scheduler time
+// slice (milliseconds). After a late job the pool runs jobs on the calling
+// thread alone for kFirstBackoffNs, doubling up to kMaxBackoffNs while the
+// probes that follow are late too, and from the first prompt probe on runs
+// them in parallel again.
+constexpr std::int64_t kLateMinNs = 100'000;
+constexpr std::int64_t kFirstBackoffNs = 20'000'000;
+constexpr std::int64_t kMaxBackoffNs = 1'000'000'000;
+
+thread_local bool t_in_chunk = false;
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+constexpr std::uint64_t ticket(std::uint64_t chunks, std::uint64_t next) {
+  return chunks << 32 | next;
+}
+
+}  // namespace
+
+struct ThreadPool::Worker {
+  std::thread thread;
+  std::atomic<bool> stop{false};
+};
+
+ThreadPool& ThreadPool::instance() {
+  static ThreadPool* pool = new ThreadPool();
+  return *pool;
+}
+
+bool ThreadPool::in_chunk() {
+  return t_in_chunk;
+}
+
+ThreadPool::Stats ThreadPool::stats() const {
+  return {jobs_.load(std::memory_order_relaxed), late_jobs_.load(std::memory_order_relaxed),
+          serial_jobs_.load(std::memory_order_relaxed)};
+}
+
+std::int64_t ThreadPool::run_chunks() {
+  std::int64_t ran = 0;
+  std::uint64_t t = ticket_.load(std::memory_order_acquire);
+  while (true) {
+    const std::uint64_t chunks = t >> 32, next = t & 0xFFFFFFFFu;
+    if (next >= chunks) return ran;
+    // A successful claim is a claim of the current job, whose fields stay put
+    // until every claimed chunk is done.
+    if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      continue;
+    const auto chunk = static_cast<std::int64_t>(next);
+    t_in_chunk = true;
+    try {
+      fn_(ctx_, chunk);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(error_mutex_);
+      if (error_chunk_ < 0 || chunk < error_chunk_) {
+        error_ = std::current_exception();
+        error_chunk_ = chunk;
+      }
+    }
+    t_in_chunk = false;
+    ++ran;
+    done_.fetch_add(1, std::memory_order_release);
+    t = ticket_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::worker_loop(Worker* self) {
+  std::uint32_t seen = generation_.load(std::memory_order_acquire);
+  while (!self->stop.load(std::memory_order_acquire)) {
+    const std::uint32_t g = generation_.load(std::memory_order_seq_cst);
+    if (g != seen) {
+      seen = g;
+      run_chunks();
+      continue;
+    }
+    // Spin for the next job, then sleep until one is published.
+    const std::int64_t start = now_ns();
+    bool changed = false;
+    for (int i = 1; !changed; ++i) {
+      cpu_relax();
+      changed = generation_.load(std::memory_order_relaxed) != seen;
+      if (i % 128 == 0 && now_ns() - start > kSpinNs) break;
+    }
+    if (changed) continue;
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    generation_.wait(seen, std::memory_order_seq_cst);
+    sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+  }
+}
+
+void ThreadPool::resize(int workers) {
+  const auto target = static_cast<std::size_t>(std::max(workers, 0));
+  if (target < workers_.size()) {
+    for (std::size_t i = target; i < workers_.size(); ++i)
+      workers_[i]->stop.store(true, std::memory_order_release);
+    generation_.fetch_add(1, std::memory_order_seq_cst);
+    generation_.notify_all();
+    for (std::size_t i = target; i < workers_.size(); ++i) workers_[i]->thread.join();
+    workers_.resize(target);
+  }
+  while (workers_.size() < target) {
+    auto w = std::make_unique<Worker>();
+    Worker* raw = w.get();
+    w->thread = std::thread([this, raw] { worker_loop(raw); });
+    workers_.push_back(std::move(w));
+  }
+}
+
+void ThreadPool::reset_backoff() {
+  while (busy_.exchange(true, std::memory_order_acquire)) std::this_thread::yield();
+  serial_until_ns_ = 0;
+  backoff_ns_ = 0;
+  busy_.store(false, std::memory_order_release);
+}
+
+bool ThreadPool::backing_off(std::int64_t now) {
+  return now < serial_until_ns_;
+}
+
+void ThreadPool::note_wait(std::int64_t chunk_ns, std::int64_t waited_ns, std::int64_t now) {
+  if (waited_ns > kLateMinNs && waited_ns > 2 * chunk_ns) {
+    late_jobs_.fetch_add(1, std::memory_order_relaxed);
+    backoff_ns_ = backoff_ns_ == 0 ? kFirstBackoffNs : std::min(2 * backoff_ns_, kMaxBackoffNs);
+    serial_until_ns_ = now + backoff_ns_;
+  } else {
+    backoff_ns_ = 0;
+  }
+}
+
+bool ThreadPool::run(std::int64_t chunks, int threads, ChunkFn fn, void* ctx) {
+  if (t_in_chunk || chunks <= 1 || threads <= 1) return false;
+  if (busy_.exchange(true, std::memory_order_acquire)) return false;
+  struct Release {
+    std::atomic<bool>& busy;
+    ~Release() { busy.store(false, std::memory_order_release); }
+  } release{busy_};
+
+  const std::int64_t start = now_ns();
+  if (backing_off(start)) {
+    serial_jobs_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (workers_.size() != static_cast<std::size_t>(threads - 1)) resize(threads - 1);
+  jobs_.fetch_add(1, std::memory_order_relaxed);
+
+  fn_ = fn;
+  ctx_ = ctx;
+  error_ = nullptr;
+  error_chunk_ = -1;
+  done_.store(0, std::memory_order_relaxed);
+  ticket_.store(ticket(static_cast<std::uint64_t>(chunks), 0), std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) > 0) generation_.notify_all();
+
+  const std::int64_t ran = run_chunks();
+  const std::int64_t worked = now_ns();
+  for (int i = 1; done_.load(std::memory_order_acquire) < chunks; ++i) {
+    if (i % 64 != 0) {
+      cpu_relax();
+    } else if (now_ns() - worked > kCallerSpinNs) {
+      std::this_thread::yield();
+    }
+  }
+  const std::int64_t end = now_ns();
+  if (ran > 0) note_wait((worked - start) / ran, end - worked, end);
+  if (error_) std::rethrow_exception(error_);
+  return true;
+}
+
+}  // namespace nabla::detail
