@@ -27,10 +27,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string_view>
 #include <utility>
 
+#include "tensor/error.h"
 #include "tensor/gemm/kernels.h"
 #include "tensor/storage.h"
 
@@ -270,6 +273,18 @@ bool avx512_available() {
     return __builtin_cpu_supports("avx512f") != 0;
   }();
   return available;
+}
+
+bool own_gemm_enabled() {
+  static const bool enabled = [] {
+    const char* text = std::getenv("NABLA_OWN_GEMM");
+    const std::string_view value = text == nullptr ? "1" : text;
+    NABLA_CHECK(value == "0" || value == "1", "matmul", "NABLA_OWN_GEMM=", value,
+                ": expected 0 (products on BLIS) or 1 (nabla's AVX-512 kernel where the CPU has "
+                "it)");
+    return value == "1" && avx512_available();
+  }();
+  return enabled;
 }
 
 // Two blocks exactly when kKc < k <= 2 kKc; the first is the longer by at most one.

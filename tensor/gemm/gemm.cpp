@@ -37,7 +37,7 @@ Route pick_route(const Product<T>& p) {
     if (k <= kThin && p.c.cs == 1) return Route::kThinK;
   }
   if constexpr (std::is_same_v<T, float>) {
-    if (work <= kOwnMaxWork && k > 0 && p.c.cs == 1 && avx512_available()) return Route::kOwn;
+    if (work <= kOwnMaxWork && k > 0 && p.c.cs == 1 && own_gemm_enabled()) return Route::kOwn;
   }
   return Route::kBlis;
 }

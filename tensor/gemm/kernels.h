@@ -24,6 +24,13 @@ void thin_k_gemm(const Mat<const T>& a, const Mat<const T>& b, T beta, const Mat
 /// Returns whether this CPU and OS run AVX-512F code (checked once).
 bool avx512_available();
 
+/// Returns whether f32 products may take nabla's own AVX-512 kernel: the CPU
+/// has AVX-512F and the environment does not say NABLA_OWN_GEMM=0 (read once;
+/// any value but 0 and 1 is an error). With 0 those products run on BLIS, as on
+/// a CPU without AVX-512: with BLIS_ARCH_TYPE this pins every kernel choice,
+/// so that two machines compute the same bytes (docs/threads.md).
+bool own_gemm_enabled();
+
 /// Returns the length of the first of the two blocks of k that sgemm_avx512
 /// cuts k into when it cuts it into exactly two, else 0.
 /// C = (beta C + A[:, :s]·B[:s, :]) + A[:, s:]·B[s:, :] is then exactly what

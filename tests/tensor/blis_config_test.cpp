@@ -13,8 +13,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "tensor/build_info.h"
 #include "tensor/factory.h"
+#include "tensor/gemm/kernels.h"
 #include "tensor/linalg.h"
+#include "tensor/random.h"
 
 namespace nabla {
 namespace {
@@ -76,6 +79,46 @@ TEST(BlisConfig, ChildFailureIsReported) {
   // The child check must be able to fail: expecting "generic" under skx fails.
   if (!has_avx512()) GTEST_SKIP() << "needs an AVX-512 CPU";
   EXPECT_NE(run_child("BLIS_ARCH_TYPE=skx", "BlisConfigChild.UsesGeneric"), 0);
+}
+
+// NABLA_OWN_GEMM=0 sends f32 products to BLIS, as on a CPU without AVX-512:
+// with BLIS_ARCH_TYPE, every kernel choice is pinned.
+TEST(KernelChoice, OwnKernelCanBeSwitchedOff) {
+  EXPECT_EQ(run_child("NABLA_OWN_GEMM=0", "KernelChoiceChild.ProductsRunOnBlis"), 0);
+}
+
+TEST(KernelChoice, AnInvalidSettingIsAnError) {
+  EXPECT_EQ(run_child("NABLA_OWN_GEMM=yes", "KernelChoiceChild.RejectsTheSetting"), 0);
+}
+
+TEST(KernelChoice, ChildFailureIsReported) {
+  // Without the setting the own kernel runs: the child's check fails.
+  if (!has_avx512()) GTEST_SKIP() << "needs an AVX-512 CPU";
+  EXPECT_NE(run_child("NABLA_OWN_GEMM=1", "KernelChoiceChild.ProductsRunOnBlis"), 0);
+}
+
+TEST(KernelChoiceChild, ProductsRunOnBlis) {
+  if (std::getenv("NABLA_TEST_BLIS_CHILD") == nullptr) GTEST_SKIP() << "run by KernelChoice.*";
+  EXPECT_THAT(build_info(), HasSubstr("own f32 kernel: off ("));
+  // The product of the first layer of an MLP, which the own kernel takes when
+  // it may, is BLIS's, byte for byte.
+  const Tensor a = randn({128, 784}), b = randn({784, 256});
+  Tensor c = zeros({128, 256});
+  configure_blis();
+  gemm::blis_gemm<float>({a.data<float>(), 128, 784, 784, 1}, {b.data<float>(), 784, 256, 256, 1},
+                         0.0f, {c.data<float>(), 128, 256, 256, 1});
+  EXPECT_EQ(matmul(a, b).to_vector<float>(), c.to_vector<float>());
+}
+
+TEST(KernelChoiceChild, RejectsTheSetting) {
+  if (std::getenv("NABLA_TEST_BLIS_CHILD") == nullptr) GTEST_SKIP() << "run by KernelChoice.*";
+  const Tensor a = randn({128, 784}), b = randn({784, 256});
+  try {
+    matmul(a, b);
+    ADD_FAILURE() << "expected nabla::Error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("matmul: NABLA_OWN_GEMM=yes: expected 0"));
+  }
 }
 
 TEST(BlisConfigChild, UsesGeneric) {
