@@ -1,5 +1,7 @@
 #include "tensor/thread_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -57,8 +59,23 @@ struct ThreadPool::Worker {
 };
 
 ThreadPool& ThreadPool::instance() {
-  static ThreadPool* pool = new ThreadPool();
+  static ThreadPool* pool = [] {
+    auto* p = new ThreadPool();
+    // A child of fork() has only the forking thread: it forgets the workers
+    // (their objects are leaked, never joined) and starts its own on its first
+    // parallel job. Until then the caller runs every chunk itself anyway.
+    pthread_atfork(nullptr, nullptr, [] { instance().forget_workers(); });
+    return p;
+  }();
   return *pool;
+}
+
+void ThreadPool::forget_workers() {
+  new std::vector<std::unique_ptr<Worker>>(std::move(workers_));
+  workers_.clear();
+  ticket_.store(0, std::memory_order_relaxed);
+  sleepers_.store(0, std::memory_order_relaxed);
+  busy_.store(false, std::memory_order_relaxed);
 }
 
 bool ThreadPool::in_chunk() {

@@ -60,6 +60,7 @@ class ThreadPool {
  private:
   ThreadPool() = default;
   struct Worker;
+  void forget_workers();
   void resize(int workers);
   void worker_loop(Worker* self);
   // Claims and runs chunks of the current job until none is left; returns how

@@ -139,10 +139,9 @@ class Writer {
 };
 
 TEST(Durability, KilledWriterLeavesThePreviousCheckpoint) {
-  // One kernel thread: the child, which inherits only the forking thread,
-  // must never wait for OpenMP workers it does not have (libgomp's pool does
-  // not survive a fork); and when ctest runs this test in its own process, the
-  // parent has no OpenMP worker when it forks.
+  // One kernel thread: the writers are killed at random moments, and the
+  // test is about the file, not the threads (a child of fork() runs its
+  // parallel kernels on its own workers: tensor/thread_pool.cpp).
   const ThreadCountGuard one_thread(1);
   TempDir dir;
   const fs::path path = dir / "state.safetensors";

@@ -71,7 +71,7 @@ void append_state(const StateDict& dict, const std::string& prefix, std::vector<
 
 /// Loop `id`'s model: its initial weights come from `gen`, its Dropout has its
 /// own seed, so nothing is drawn from the generator threads share. Loop 0 is
-/// wide enough that its elementwise kernels split across OpenMP threads.
+/// wide enough that its elementwise kernels split across the kernel threads.
 std::unique_ptr<nn::Sequential> make_model(int id, Generator& gen) {
   const std::int64_t hidden = id == 0 ? 512 : 24;
   auto model = std::make_unique<nn::Sequential>(

@@ -15,9 +15,9 @@ fi
 bin=$1 seeds=$2 work=$3 seconds=$4
 shift 4
 
-# One thread per target: the kernels' OpenMP threads add nothing to a
+# One thread per target: the kernels' threads add nothing to a
 # fuzzer's single inputs.
-export OMP_NUM_THREADS=1
+export NABLA_NUM_THREADS=1
 # A smaller quarantine keeps ASan's own memory out of the RSS limit.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
