@@ -6,6 +6,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -179,6 +181,30 @@ TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
     if (!wait_for(started[1 - i])) both = false;
   });
   EXPECT_TRUE(both.load());
+}
+
+// A child of fork() has none of the parent's workers: its parallel kernels
+// start workers of their own, also at another thread count.
+TEST(ThreadPool, AForkedChildRunsParallelKernels) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  EXPECT_EQ(visits(0, 100000, 16), std::vector<int>(100000, 1));  // the parent's workers exist
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    alarm(20);  // a hang fails the test instead of blocking it
+    bool ok = true;
+    for (int threads : {2, 3, 1, 2}) {
+      set_num_threads(threads);
+      std::atomic<std::int64_t> total{0};
+      parallel_for(0, 1 << 20, 1 << 10, [&](std::int64_t b, std::int64_t e) { total += e - b; });
+      ok = ok && total.load() == (1 << 20);
+    }
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
 }
 
 TEST(ThreadPool, AnExceptionFromAChunkReachesTheCaller) {
