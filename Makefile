@@ -2,6 +2,7 @@
 #   make demo   installs what is missing, builds, trains the Fashion-MNIST demo
 #   make test   installs what is missing, builds, runs every test
 # Also: make examples (every example program), make bench (benchmarks),
+#       make compare (nabla against libtorch, side by side),
 #       make sanitize (whole suite under ASan+UBSan),
 #       make tsan (the multi-threaded tests under ThreadSanitizer),
 #       make fuzz (the libFuzzer targets, FUZZ_SECONDS each),
@@ -11,7 +12,7 @@ JOBS       ?= $(shell nproc)
 BUILD_TYPE ?= Release
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-all configure build demo examples test bench sanitize tsan fuzz format clean
+.PHONY: all deps deps-all configure build demo examples test bench compare sanitize tsan fuzz format clean
 
 all: build
 
@@ -59,6 +60,19 @@ bench: deps
 	  -DNABLA_BUILD_TESTS=OFF -DNABLA_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
 	cmake --build $(BUILD)-bench -j$(JOBS)
 	cmake --build $(BUILD)-bench --target bench
+
+# nabla against libtorch side by side (benchmarks/compare_torch.py): installs
+# libtorch and OpenBLAS, builds both sides' benchmarks, prints one table
+# (options: COMPARE_ARGS, e.g. COMPARE_ARGS="--rounds 2 --only Linear").
+COMPARE_ARGS ?=
+compare:
+	@scripts/install-deps.sh compare
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DNABLA_BUILD_BENCHMARKS=ON \
+	  -DNABLA_BUILD_TESTS=OFF -DNABLA_BUILD_EXAMPLES=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-bench -j$(JOBS) --target nabla_train_step_bench nabla_autograd_bench \
+	  nabla_layer_bench nabla_fit_epoch_bench nabla_train_step_torch nabla_graph_torch \
+	  nabla_fit_epoch_torch
+	benchmarks/compare_torch.py --build $(BUILD)-bench $(COMPARE_ARGS)
 
 # allocator_may_return_null: an impossible allocation must reach nabla's own
 # out-of-memory error (tested) instead of ASan's abort.

@@ -17,18 +17,11 @@ machine with other work.
 """
 
 import argparse
-import json
-import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 
-
-def busy_loop():
-    while True:
-        pass
+from bench_runs import BusyProcess, run_benchmark
 
 
 def run_once(build, bench, threads, args):
@@ -38,14 +31,7 @@ def run_once(build, bench, threads, args):
     env = dict(os.environ)
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        cmd = [exe, f"--benchmark_min_time={args.min_time}",
-               f"--benchmark_repetitions={args.repetitions}",
-               f"--benchmark_out={out.name}", "--benchmark_out_format=json"]
-        if args.filter:
-            cmd.append(f"--benchmark_filter={args.filter}")
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-        report = json.load(open(out.name))
+    report = run_benchmark(exe, args.min_time, args.repetitions, args.filter, env)
     times = {}
     for b in report["benchmarks"]:
         if b.get("run_type") != "iteration":
@@ -79,11 +65,7 @@ def main():
     units = {}
     for r in range(args.rounds):
         for load in loads:
-            hog = None
-            if load == "busy":
-                hog = multiprocessing.Process(target=busy_loop, daemon=True)
-                hog.start()
-            try:
+            with BusyProcess(load == "busy"):
                 order = ["before", "after"] if r % 2 == 0 else ["after", "before"]
                 for which in order:
                     build = args.before if which == "before" else args.after
@@ -94,10 +76,6 @@ def main():
                                     units[name[:-5]] = v
                                 else:
                                     samples.setdefault((load, which, name), []).extend(v)
-            finally:
-                if hog:
-                    hog.terminate()
-                    hog.join()
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
     print(f"Medians of {args.rounds} rounds x {args.repetitions} repetitions; "

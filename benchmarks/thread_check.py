@@ -11,27 +11,16 @@ the training steps and the small fit.
 """
 
 import argparse
-import json
-import multiprocessing
 import os
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 
-from compare_builds import busy_loop
+from bench_runs import BusyProcess, run_benchmark
 
 
 def run_once(exe, args):
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        cmd = [exe, f"--benchmark_min_time={args.min_time}",
-               f"--benchmark_repetitions={args.repetitions}",
-               f"--benchmark_out={out.name}", "--benchmark_out_format=json"]
-        if args.filter:
-            cmd.append(f"--benchmark_filter={args.filter}")
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        report = json.load(open(out.name))
+    report = run_benchmark(exe, args.min_time, args.repetitions, args.filter)
     times = {}
     for b in report["benchmarks"]:
         if b.get("run_type") == "iteration":
@@ -55,17 +44,9 @@ def main():
     samples = {"idle": {}, "busy": {}}
     for r in range(args.rounds):
         for mode in (("idle", "busy") if r % 2 == 0 else ("busy", "idle")):
-            busy = None
-            if mode == "busy":
-                busy = multiprocessing.Process(target=busy_loop, daemon=True)
-                busy.start()
-            try:
+            with BusyProcess(mode == "busy"):
                 for name, values in run_once(exe, args).items():
                     samples[mode].setdefault(name, []).extend(values)
-            finally:
-                if busy is not None:
-                    busy.terminate()
-                    busy.join()
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
 
     with open("/proc/cpuinfo") as f:

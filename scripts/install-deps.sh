@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nabla needs, skipping those already present.
-# Usage: scripts/install-deps.sh [build|all|fuzz]
+# Usage: scripts/install-deps.sh [build|all|fuzz|compare]
 #   build: what building and testing needs (gnuplot renders the plots the
 #   tests check); all: also the demo's data set and the graph renderer;
-#   fuzz: also Clang with libFuzzer and its OpenMP runtime (make fuzz).
+#   fuzz: also Clang with libFuzzer (make fuzz);
+#   compare: also libtorch, OpenBLAS and the data set (make compare).
 set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
@@ -11,8 +12,11 @@ build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
 extra_packages=(dataset-fashion-mnist graphviz)
 # libclang_rt.fuzzer is in libclang-rt-14-dev, which clang only recommends
-# (through libclang-common-14-dev); libomp-dev is OpenMP for Clang.
-fuzz_packages=(clang libclang-rt-14-dev libomp-dev)
+# (through libclang-common-14-dev).
+fuzz_packages=(clang libclang-rt-14-dev)
+# libtorch for the side-by-side benchmarks, with OpenBLAS's pthread build,
+# which make compare hands to libtorch instead of the system's libblas.so.3.
+compare_packages=(libtorch-dev libopenblas0-pthread python3 dataset-fashion-mnist)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -40,6 +44,11 @@ if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
 
 if [ "${1:-build}" = fuzz ]; then
   mapfile -t missing < <(missing_of "${fuzz_packages[@]}")
+  if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
+fi
+
+if [ "${1:-build}" = compare ]; then
+  mapfile -t missing < <(missing_of "${compare_packages[@]}")
   if [ ${#missing[@]} -gt 0 ]; then install "${missing[@]}"; fi
 fi
 

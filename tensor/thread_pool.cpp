@@ -116,8 +116,7 @@ std::int64_t ThreadPool::run_chunks() {
   }
 }
 
-void ThreadPool::worker_loop(Worker* self) {
-  std::uint32_t seen = generation_.load(std::memory_order_acquire);
+void ThreadPool::worker_loop(Worker* self, std::uint32_t seen) {
   while (!self->stop.load(std::memory_order_acquire)) {
     const std::uint32_t g = generation_.load(std::memory_order_seq_cst);
     if (g != seen) {
@@ -153,7 +152,10 @@ void ThreadPool::resize(int workers) {
   while (workers_.size() < target) {
     auto w = std::make_unique<Worker>();
     Worker* raw = w.get();
-    w->thread = std::thread([this, raw] { worker_loop(raw); });
+    // The generation before the job that is about to be published: a worker
+    // that starts after the publication must still see that job as new.
+    const std::uint32_t seen = generation_.load(std::memory_order_relaxed);
+    w->thread = std::thread([this, raw, seen] { worker_loop(raw, seen); });
     workers_.push_back(std::move(w));
   }
 }

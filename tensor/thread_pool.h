@@ -62,7 +62,7 @@ class ThreadPool {
   struct Worker;
   void forget_workers();
   void resize(int workers);
-  void worker_loop(Worker* self);
+  void worker_loop(Worker* self, std::uint32_t seen);
   // Claims and runs chunks of the current job until none is left; returns how
   // many this thread ran.
   std::int64_t run_chunks();

@@ -186,6 +186,9 @@ TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
 // A child of fork() has none of the parent's workers: its parallel kernels
 // start workers of their own, also at another thread count.
 TEST(ThreadPool, AForkedChildRunsParallelKernels) {
+#ifdef __SANITIZE_THREAD__
+  GTEST_SKIP() << "ThreadSanitizer does not support threads started after a multi-threaded fork";
+#endif
   ThreadCountGuard guard;
   set_num_threads(2);
   EXPECT_EQ(visits(0, 100000, 16), std::vector<int>(100000, 1));  // the parent's workers exist
