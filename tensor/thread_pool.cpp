@@ -1,6 +1,7 @@
 #include "tensor/thread_pool.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,8 +11,15 @@ namespace {
 
 // How long a worker keeps looking for the next job before it sleeps: the ops
 // of a training step come microseconds apart, and waking a sleeping thread
-// costs tens of microseconds.
+// costs tens of microseconds. With more threads than CPUs a spinning worker
+// would only take the CPU from the threads doing the work: it sleeps at once.
 constexpr std::int64_t kSpinNs = 100'000;
+
+int available_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 // How long the caller spins for the chunks others took before it yields its
 // core (to the worker it waits for, when they share one).
 constexpr std::int64_t kCallerSpinNs = 20'000;
@@ -130,7 +138,7 @@ void ThreadPool::worker_loop(Worker* self, std::uint32_t seen) {
     for (int i = 1; !changed; ++i) {
       cpu_relax();
       changed = generation_.load(std::memory_order_relaxed) != seen;
-      if (i % 128 == 0 && now_ns() - start > kSpinNs) break;
+      if (i % 128 == 0 && now_ns() - start > spin_ns_.load(std::memory_order_relaxed)) break;
     }
     if (changed) continue;
     sleepers_.fetch_add(1, std::memory_order_seq_cst);
@@ -141,6 +149,8 @@ void ThreadPool::worker_loop(Worker* self, std::uint32_t seen) {
 
 void ThreadPool::resize(int workers) {
   const auto target = static_cast<std::size_t>(std::max(workers, 0));
+  static const int cpus = available_cpus();
+  spin_ns_.store(workers + 1 <= cpus ? kSpinNs : 0, std::memory_order_relaxed);
   if (target < workers_.size()) {
     for (std::size_t i = target; i < workers_.size(); ++i)
       workers_[i]->stop.store(true, std::memory_order_release);

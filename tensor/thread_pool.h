@@ -79,6 +79,7 @@ class ThreadPool {
   std::atomic<std::uint32_t> generation_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> busy_{false};
+  std::atomic<std::int64_t> spin_ns_{0};
 
   std::mutex error_mutex_;
   std::exception_ptr error_;
