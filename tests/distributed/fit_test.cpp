@@ -136,6 +136,7 @@ TEST(DistributedFit, RankZeroWritesTheCheckpoint) {
   for (std::size_t k = 0; k < trained.size(); ++k)
     EXPECT_EQ(values(read[k].value()), values(trained[k].value()));
   comm.barrier();
+  if (comm.rank() == 0) fs::remove_all(dir);
 }
 
 TEST(DistributedFit, ResumedOnEveryRankContinuesAsIfNeverStopped) {
