@@ -51,6 +51,7 @@ examples: deps-all build
 	./$(BUILD)/examples/lr_schedule
 	./$(BUILD)/examples/callbacks
 	./$(BUILD)/examples/fashion_mnist $(DEMO_ARGS)
+	./$(BUILD)/examples/distributed_mnist  # one rank; mpirun -np 2 ... for two (docs/distributed.md)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -6,6 +6,7 @@
 #include "callbacks/callbacks.h"
 #include "checkpoint/checkpoint.h"
 #include "data/data.h"
+#include "distributed/distributed.h"
 #include "metrics/metrics.h"
 #include "nn/nn.h"
 #include "optim/optim.h"

@@ -5,7 +5,8 @@
 //      node that consumes its output, i.e. once its gradient is complete;
 //   3. run each node's rule on its accumulated gradient, sum each input
 //      gradient down to the input's shape (NOTE [ Broadcasting in backward ]),
-//      and add it to the input's buffer (non-leaf) or grad() (leaf).
+//      and add it to the input's buffer (non-leaf) or grad() (leaf); once a
+//      leaf's last contribution is in, run its post-accumulate hooks.
 //
 // NOTE [ Broadcasting in backward ]
 // Rules return gradients in the output's broadcast shape; the engine alone
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ostream>
+#include <unordered_map>
 #include <vector>
 
 #include "autograd/backward_observer.h"
@@ -37,6 +39,11 @@ class Engine {
                           Tensor grad,
                           const std::string& where);
   static void accumulate_leaf(VariableImpl& leaf, Tensor grad);
+  // How many edges of the pass lead to each leaf that has post-accumulate
+  // hooks; empty (and free) when no leaf has one.
+  using PendingLeaves = std::unordered_map<VariableImpl*, int>;
+  static PendingLeaves count_hooked_leaves(const std::vector<Node*>& nodes);
+  static void run_post_accumulate_hooks(VariableImpl& leaf);
   static Tensor reduce_to_input(const Node& node, std::size_t i, const Tensor& grad);
   // Sums g to input i's shape and casts it to its dtype, where they differ.
   static void fit_to_input(const Node& node, std::size_t i, Tensor& g) {
@@ -137,6 +144,23 @@ void Engine::accumulate_leaf(VariableImpl& leaf, Tensor grad) {
   accumulate_into(leaf.grad, grad);
 }
 
+Engine::PendingLeaves Engine::count_hooked_leaves(const std::vector<Node*>& nodes) {
+  PendingLeaves pending;
+  for (const Node* node : nodes)
+    for (const Edge& edge : node->inputs_)
+      if (edge.needs_grad && edge.variable != nullptr &&
+          !edge.variable->post_accumulate_hooks.empty())
+        ++pending[edge.variable.get()];
+  return pending;
+}
+
+void Engine::run_post_accumulate_hooks(VariableImpl& leaf) {
+  // A copy: a hook may register or remove hooks.
+  const std::vector<PostAccumulateHook> hooks = leaf.post_accumulate_hooks;
+  for (const PostAccumulateHook& hook : hooks)
+    if (hook != nullptr) hook(leaf.grad);
+}
+
 // Sums a gradient in the output's broadcast shape down to the input's shape;
 // a rule (or custom function) that returns another shape is named in the error.
 Tensor Engine::reduce_to_input(const Node& node, std::size_t i, const Tensor& grad) {
@@ -174,10 +198,12 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
 
   if (impl.grad_fn == nullptr) {
     accumulate_leaf(impl, std::move(seed));
+    run_post_accumulate_hooks(impl);
     return;
   }
 
   std::vector<Node*> nodes = collect(impl.grad_fn.get());
+  PendingLeaves pending = count_hooked_leaves(nodes);
   BufferGuard guard(nodes);
   nodes.front()->grad_buffer_ = std::move(seed);
   if (observers) observers.begin(root, nodes);
@@ -221,6 +247,15 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
         }
       }
       if (observers) observers.after_node(step, node);
+    }
+    // A node that received no gradient still counts: its leaves' last
+    // contribution may be this one, and it is none.
+    if (!pending.empty()) {
+      for (const Edge& edge : node.inputs_) {
+        if (!edge.needs_grad || edge.variable == nullptr) continue;
+        auto it = pending.find(edge.variable.get());
+        if (it != pending.end() && --it->second == 0) run_post_accumulate_hooks(*edge.variable);
+      }
     }
     if (!options.retain_graph) node.release();
   }

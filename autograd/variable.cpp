@@ -125,6 +125,24 @@ void Variable::remove_hook(int id) {
   hooks[id] = nullptr;
 }
 
+int Variable::register_post_accumulate_hook(PostAccumulateHook hook) {
+  VariableImpl& v = checked();
+  NABLA_CHECK(v.grad_fn == nullptr && v.requires_grad, "register_post_accumulate_hook",
+              "the Variable", v.name.empty() ? "" : " '" + v.name + "'",
+              v.grad_fn ? " is not a leaf" : " does not require grad",
+              ": only a leaf that requires grad accumulates a gradient");
+  NABLA_CHECK(hook != nullptr, "register_post_accumulate_hook", "the hook is empty");
+  v.post_accumulate_hooks.push_back(std::move(hook));
+  return static_cast<int>(v.post_accumulate_hooks.size()) - 1;
+}
+
+void Variable::remove_post_accumulate_hook(int id) {
+  std::vector<PostAccumulateHook>& hooks = checked().post_accumulate_hooks;
+  NABLA_CHECK(id >= 0 && id < static_cast<int>(hooks.size()) && hooks[id] != nullptr,
+              "remove_post_accumulate_hook", "no hook with id ", id);
+  hooks[id] = nullptr;
+}
+
 std::ostream& operator<<(std::ostream& out, const Variable& v) {
   if (!v.defined()) return out << "Variable(undefined)";
   out << "Variable(";

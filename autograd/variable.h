@@ -28,6 +28,12 @@ struct Scope;
 /// shape.
 using GradHook = std::function<Tensor(const Tensor& grad)>;
 
+/// A hook run on a leaf once a backward pass has accumulated every one of its
+/// contributions into grad(); it receives that gradient (undefined when every
+/// contribution was none). What data-parallel training starts its
+/// communication from.
+using PostAccumulateHook = std::function<void(const Tensor& grad)>;
+
 /// The shared state behind Variable handles. Users go through Variable.
 struct VariableImpl {
   Tensor value;
@@ -35,7 +41,8 @@ struct VariableImpl {
   std::shared_ptr<Node> grad_fn;
   std::string name;
   std::vector<GradHook> hooks;  ///< leaf hooks; a non-leaf's hooks live on its grad_fn
-  bool requires_grad = false;   ///< set for leaves only; non-leaves require grad via grad_fn
+  std::vector<PostAccumulateHook> post_accumulate_hooks;  ///< leaves only
+  bool requires_grad = false;  ///< set for leaves only; non-leaves require grad via grad_fn
   bool retains_grad = false;
   /// Where a constant was cut from a graph, for autograd::why_no_grad: the
   /// node name its op would have recorded had grad mode been on, or "detach";
@@ -130,6 +137,14 @@ class Variable {
   /// is accumulated or propagated further; returns an id for remove_hook.
   int register_hook(GradHook hook);
   void remove_hook(int id);
+
+  /// Registers a hook run once per backward pass that reaches this leaf,
+  /// after the pass has accumulated its last contribution into grad() (a leaf
+  /// used by several ops receives several); returns an id for
+  /// remove_post_accumulate_hook. Throws for a non-leaf or a leaf that does
+  /// not require grad.
+  int register_post_accumulate_hook(PostAccumulateHook hook);
+  void remove_post_accumulate_hook(int id);
 
   // Shortcuts to the value.
   const Shape& shape() const { return value().shape(); }

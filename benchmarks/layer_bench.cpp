@@ -14,7 +14,7 @@ void BM_LinearLayer(benchmark::State& state) {
   set_num_threads(static_cast<int>(state.range(0)));
   manual_seed(7);
   nn::Linear layer(4096, 4096);
-  const Variable x(randn({256, 4096}), true);
+  Variable x(randn({256, 4096}), true);
   const Tensor grad = randn({256, 4096});
   for (auto _ : state) {
     Variable y = layer(x);

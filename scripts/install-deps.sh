@@ -2,14 +2,15 @@
 # Installs the Debian packages nabla needs, skipping those already present.
 # Usage: scripts/install-deps.sh [build|all|fuzz|compare]
 #   build: what building and testing needs (gnuplot renders the plots the
-#   tests check); all: also the demo's data set and the graph renderer;
-#   fuzz: also Clang with libFuzzer (make fuzz);
+#   tests check; Open MPI runs the distributed tests); all: also the demo's
+#   data set and the graph renderer; fuzz: also Clang with libFuzzer (make fuzz);
 #   compare: also libtorch, OpenBLAS and the data set (make compare).
 set -euo pipefail
 
 build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
-                libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
+                libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox
+                openmpi-bin libopenmpi-dev)
 extra_packages=(dataset-fashion-mnist graphviz)
 # libclang_rt.fuzzer is in libclang-rt-14-dev, which clang only recommends
 # (through libclang-common-14-dev).

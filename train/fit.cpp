@@ -20,6 +20,7 @@
 #include "tensor/parallel.h"
 #include "tensor/reduce.h"
 #include "tensor/shape_ops.h"
+#include "train/rank_share.h"
 
 namespace nabla::train {
 
@@ -149,16 +150,18 @@ History fit(nn::Module& model,
   NABLA_CHECK(validation_set == nullptr || !validation_set->empty(), "fit",
               "the validation set is empty");
 
-  data::DataLoader loader(*train_set, {.batch_size = options.batch_size,
-                                       .shuffle = options.shuffle,
-                                       .seed = options.seed,
-                                       .dtype = nn::parameter_dtype(model)});
+  detail::RankShare ranks(options.communicator, model, *train_set,
+                          {.batch_size = options.batch_size,
+                           .shuffle = options.shuffle,
+                           .seed = options.seed,
+                           .dtype = nn::parameter_dtype(model)});
+  const int verbose = ranks.verbose(options.verbose);
   std::vector<std::unique_ptr<Metric>> metrics = make_metrics(options.metrics);
   std::vector<std::unique_ptr<Metric>> val_metrics = make_metrics(options.metrics);
 
   // The progress bar runs first, so that other callbacks' messages follow its line.
   std::vector<std::shared_ptr<Callback>> callbacks;
-  if (options.verbose > 0) callbacks.push_back(std::make_shared<ProgressBar>());
+  if (verbose > 0) callbacks.push_back(std::make_shared<ProgressBar>());
   for (const auto& callback : options.callbacks) {
     NABLA_CHECK(callback != nullptr, "fit", "a callback is null");
     callbacks.push_back(callback);
@@ -169,16 +172,16 @@ History fit(nn::Module& model,
                        .optimizer = optimizer,
                        .history = history,
                        .epochs = options.epochs,
-                       .steps_per_epoch = loader.size(),
+                       .steps_per_epoch = ranks.steps_per_epoch(),
                        .samples = train_set->size(),
-                       .verbose = options.verbose};
+                       .verbose = verbose};
   for (auto& callback : callbacks) callback->on_train_begin(context);
 
   Logs epoch_logs;
   for (std::int64_t epoch = options.initial_epoch; epoch < options.epochs && !context.stop_training;
        ++epoch) {
     model.train();
-    loader.set_epoch(epoch);
+    data::DataLoader& loader = ranks.loader(epoch);
     for (auto& callback : callbacks) callback->on_epoch_begin(context, epoch);
     for (auto& metric : metrics) metric->reset();
     MeanTracker loss_mean;
@@ -187,9 +190,10 @@ History fit(nn::Module& model,
     for (const data::Batch& batch : loader) {
       for (auto& callback : callbacks) callback->on_batch_begin(context, step);
       optimizer.zero_grad();
-      const Variable outputs = model(Variable(batch.inputs));
+      const Variable outputs = ranks.forward(model, Variable(batch.inputs));
       Variable value = total_loss(model, loss, outputs, batch.targets);
       value.backward();
+      ranks.after_backward();
       optimizer.step();
 
       const std::int64_t batch_size = batch.targets.size(0);
@@ -201,12 +205,14 @@ History fit(nn::Module& model,
       batch_logs.set("batch_size", static_cast<double>(batch_size));
       for (auto& callback : callbacks) callback->on_batch_end(context, step, batch_logs);
       ++step;
+      context.stop_training = ranks.any(context.stop_training);  // every rank or none
       if (context.stop_training) break;
     }
 
     epoch_logs = Logs();
     epoch_logs.set("loss", loss_mean.mean());
     log_metrics(epoch_logs, metrics, "");
+    ranks.end_epoch(epoch_logs);
     if (validation_set != nullptr) {
       const Logs val =
           evaluate_impl(model, loss, *validation_set,

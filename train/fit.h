@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "autograd/variable.h"
 #include "callbacks/callback.h"
 #include "data/dataset.h"
+#include "distributed/communicator.h"
 #include "metrics/history.h"
 #include "metrics/logs.h"
 #include "metrics/metric.h"
@@ -80,6 +82,15 @@ struct FitOptions {
   /// set_num_threads); the previous count is restored when fit returns or
   /// throws. 0 keeps the current count.
   int threads = 0;
+  /// Data-parallel training (docs/distributed.md): every rank of the
+  /// communicator calls fit with the same model architecture, options and
+  /// data set. Each trains on its shard of every epoch (batch_size samples per
+  /// rank and step), gradients are averaged across ranks during backward
+  /// (distributed::DataParallel, which starts from rank 0's weights), the
+  /// epoch's loss and metrics are averaged over the ranks (so callbacks decide
+  /// the same everywhere), and only rank 0 prints. Callbacks that write files
+  /// belong on rank 0 only (distributed::on_rank_zero). Unset: one process.
+  std::optional<distributed::Communicator> communicator = std::nullopt;
 };
 
 /// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
