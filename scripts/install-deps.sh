@@ -6,7 +6,7 @@
 #   fuzz: also Clang with libFuzzer and its OpenMP runtime (make fuzz).
 set -euo pipefail
 
-build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
+build_packages=(cmake make g++ pkg-config libblis-dev liblapack-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
                 libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox)
 extra_packages=(dataset-fashion-mnist graphviz)
