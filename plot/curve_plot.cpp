@@ -76,7 +76,7 @@ std::string curve_plot_script(const std::vector<Curve>& series,
     s += "set arrow from " + gnuplot_number(x) + ", graph 0 to " + gnuplot_number(x) +
          ", graph 1 nohead dashtype 2 lw 1.5 lc rgb 'gray40'\n";
     s += "set label " + gnuplot_quote(label, kOp) + " at " + gnuplot_number(x) +
-         ", graph 0.95 offset 0.5,0 left\n";
+         ", graph 0.05 offset 0.5,0 left\n";
   }
   s += "plot ";
   for (std::size_t i = 0; i < series.size(); ++i) {

@@ -33,7 +33,7 @@ std::string layer_stats_script(
                         .xlabel = "layer (1 = next to the input)",
                         .ylabel = options.key,
                         .log_y = options.log_y,
-                        .key = "top left",
+                        .key = options.legend,
                         .width = options.width,
                         .height = options.height};
   std::vector<Curve> series;

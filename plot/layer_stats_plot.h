@@ -19,6 +19,8 @@ struct LayerStatsPlotOptions {
   std::string key = "grad_norm";
   bool log_y = true;
   std::string title = {};
+  /// Where the legend goes ("top left", "bottom right", ...).
+  std::string legend = "top left";
   int width = 720;
   int height = 480;
 };

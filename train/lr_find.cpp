@@ -52,10 +52,13 @@ double suggest_lr(const std::vector<double>& lrs, const std::vector<double>& smo
   const std::size_t n = lrs.size();
   const auto best = static_cast<std::size_t>(std::min_element(smoothed.begin(), smoothed.end()) -
                                              smoothed.begin());
-  // The descent is measured per decade of lr: d(loss)/d(log lr).
+  // The descent is measured per decade of lr, d(loss)/d(log lr), by central
+  // differences over ±h points: batch losses are noisy, and one step of a
+  // few hundred covers only a fiftieth of a decade.
+  const std::size_t h = std::max<std::size_t>(1, n / 20);
   const auto slope = [&](std::size_t i) {
-    const std::size_t lo = i == 0 ? 0 : i - 1;
-    const std::size_t hi = std::min(i + 1, n - 1);
+    const std::size_t lo = i >= h ? i - h : 0;
+    const std::size_t hi = std::min(i + h, n - 1);
     return (smoothed[hi] - smoothed[lo]) / (std::log(lrs[hi]) - std::log(lrs[lo]));
   };
   const std::size_t first = std::min(n / 10, best);

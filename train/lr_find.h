@@ -44,9 +44,9 @@ struct LrFindResult {
   /// The bias-corrected exponential moving average of losses.
   std::vector<double> smoothed;
   /// The lr at the steepest descent of the smoothed loss: the minimum of
-  /// d(smoothed)/d(log lr) (central differences) over the points before the
-  /// minimum of the smoothed loss, leaving out the first tenth of the sweep
-  /// where the average is still warming up.
+  /// d(smoothed)/d(log lr) (central differences over ±max(1, n/20) points)
+  /// over the points before the minimum of the smoothed loss, leaving out the
+  /// first tenth of the sweep where the average is still warming up.
   double suggested_lr = 0.0;
   /// The lr where the smoothed loss is lowest; a tenth of it is the other
   /// common rule ("min/10").
