@@ -48,6 +48,14 @@ class Callback {
                             std::int64_t /*epoch*/,
                             const metrics::Logs& /*logs*/) {}
   virtual void on_batch_begin(TrainContext& /*context*/, std::int64_t /*batch*/) {}
+  /// After the batch's backward(): its gradient has just been added to the
+  /// parameters' .grad (with gradient accumulation, to those of the batches
+  /// before it in the group).
+  virtual void on_after_backward(TrainContext& /*context*/, std::int64_t /*batch*/) {}
+  /// Before each optimizer step, once the gradients are complete (every batch
+  /// of an accumulation group) and before fit clips them: the gradients and
+  /// the weights the step starts from (Lightning's on_before_optimizer_step).
+  virtual void on_before_step(TrainContext& /*context*/, std::int64_t /*batch*/) {}
   /// `logs`: the running means of the loss and metrics over the epoch's
   /// batches so far ("loss", "accuracy", ...), and "batch_size".
   virtual void on_batch_end(TrainContext& /*context*/,

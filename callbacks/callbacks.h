@@ -7,6 +7,7 @@
 #include "callbacks/callback.h"
 #include "callbacks/csv_logger.h"
 #include "callbacks/early_stopping.h"
+#include "callbacks/gradient_flow.h"
 #include "callbacks/learning_rate_scheduler.h"
 #include "callbacks/model_checkpoint.h"
 #include "callbacks/monitor.h"

@@ -304,10 +304,11 @@ std::vector<double> numeric_column(const Reader& r, std::size_t column, const Cs
   return values;
 }
 
-// Categorical column: the sorted categories and each row's index among them.
-// Missing values take the most frequent category when imputing.
+// Categorical column: the categories (sorted, or in the order given) and each
+// row's index among them. Missing values take the most frequent category when
+// imputing.
 std::pair<std::vector<std::string>, std::vector<std::int64_t>> categorical_column(
-    const Reader& r, std::size_t column, bool impute) {
+    const Reader& r, std::size_t column, bool impute, const std::vector<std::string>* order) {
   const std::int64_t n = r.rows();
   std::map<std::string, std::int64_t> counts;
   for (std::int64_t row = 0; row < n; ++row) {
@@ -324,6 +325,29 @@ std::pair<std::vector<std::string>, std::vector<std::int64_t>> categorical_colum
       most_frequent = category;
     }
   }
+  std::map<std::string, std::int64_t, std::less<>> code_of;
+  if (order != nullptr) {
+    std::string listed;
+    for (const std::string& category : *order) listed += (listed.empty() ? "" : ", ") + category;
+    NABLA_CHECK(!order->empty(), kOp, r.file(), ": the category_order of ", r.describe(column),
+                " is empty");
+    for (std::size_t k = 0; k < order->size(); ++k) {
+      NABLA_CHECK(code_of.emplace((*order)[k], static_cast<std::int64_t>(k)).second, kOp, r.file(),
+                  ": the category_order of ", r.describe(column), " lists \"", (*order)[k],
+                  "\" twice");
+    }
+    for (std::int64_t row = 0; row < n; ++row) {
+      const std::string_view text = r.field(row, column);
+      NABLA_CHECK(r.is_missing(text) || code_of.contains(text), kOp, r.file(), ": line ",
+                  r.line(row), ", ", r.describe(column), ": \"", text,
+                  "\" is not one of the categories of its category_order (", listed, ")");
+    }
+    categories = *order;
+  } else {
+    for (std::size_t k = 0; k < categories.size(); ++k) {
+      code_of.emplace(categories[k], static_cast<std::int64_t>(k));
+    }
+  }
   std::vector<std::int64_t> codes(static_cast<std::size_t>(n));
   for (std::int64_t row = 0; row < n; ++row) {
     std::string_view text = r.field(row, column);
@@ -333,8 +357,7 @@ std::pair<std::vector<std::string>, std::vector<std::int64_t>> categorical_colum
                   " has no values to impute its missing ones from");
       text = most_frequent;
     }
-    codes[static_cast<std::size_t>(row)] =
-        std::lower_bound(categories.begin(), categories.end(), text) - categories.begin();
+    codes[static_cast<std::size_t>(row)] = code_of.find(text)->second;
   }
   return {std::move(categories), std::move(codes)};
 }
@@ -376,6 +399,19 @@ CsvData read_csv(const std::filesystem::path& path, const CsvOptions& options) {
                 " is not a feature column (a categorical target is chosen with target_type)");
     categorical.insert(index);
   }
+  // An order for a column that is not categorical would be silently ignored.
+  const auto order_of = [&](std::size_t column) -> const std::vector<std::string>* {
+    const auto found = options.category_order.find(r.name(column));
+    return found == options.category_order.end() ? nullptr : &found->second;
+  };
+  for (const auto& [name, order] : options.category_order) {
+    const std::size_t index = r.resolve(name);
+    const bool categorical_target =
+        target == index && options.target_type == CsvTarget::categorical;
+    NABLA_CHECK(categorical.contains(index) || categorical_target, kOp, file,
+                ": category_order is given for ", r.describe(index),
+                ", which is neither a categorical feature nor a categorical target");
+  }
 
   // Features, column by column (a one-hot column becomes several).
   CsvData out;
@@ -387,7 +423,7 @@ CsvData read_csv(const std::filesystem::path& path, const CsvOptions& options) {
       out.feature_names.push_back(r.name(c));
       continue;
     }
-    auto [categories, codes] = categorical_column(r, c, impute);
+    auto [categories, codes] = categorical_column(r, c, impute, order_of(c));
     if (options.encoding == CategoricalEncoding::ordinal) {
       features.emplace_back(codes.begin(), codes.end());
       out.feature_names.push_back(r.name(c));
@@ -431,7 +467,7 @@ CsvData read_csv(const std::filesystem::path& path, const CsvOptions& options) {
       break;
     }
     case CsvTarget::categorical: {
-      auto [classes, codes] = categorical_column(r, t, false);
+      auto [classes, codes] = categorical_column(r, t, false, order_of(t));
       out.targets = Tensor(Shape{n}, DType::i64);
       std::copy(codes.begin(), codes.end(), out.targets.data<std::int64_t>());
       out.class_names = std::move(classes);

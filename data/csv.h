@@ -27,7 +27,8 @@ namespace nabla::data {
 using CsvColumn = std::variant<std::string, std::int64_t>;
 
 /// How a categorical feature column becomes numbers. Its categories are the
-/// distinct texts of the column, sorted (byte-wise).
+/// distinct texts of the column, sorted (byte-wise), or the order given in
+/// CsvOptions::category_order.
 enum class CategoricalEncoding {
   ordinal,  ///< one feature: the category's index in the sorted list (0, 1, ...)
   one_hot   ///< one 0/1 feature per category, named "column=category"
@@ -61,6 +62,13 @@ struct CsvOptions {
   /// Feature columns holding categories (text) instead of numbers.
   std::vector<CsvColumn> categorical = {};
   CategoricalEncoding encoding = CategoricalEncoding::one_hot;
+  /// The categories of a categorical column (a feature, or a categorical
+  /// target) in a meaningful order, by column name: {"size", {"low",
+  /// "medium", "high"}} codes low 0, medium 1, high 2 (ordinal encoding,
+  /// class labels) and orders its one-hot indicators. Categories listed but
+  /// absent from the file keep their code; a field not in the list is an
+  /// error naming its line. Columns not listed are sorted.
+  std::map<std::string, std::vector<std::string>> category_order = {};
   /// Fields that mean "missing" (compared after trimming spaces). "NaN", "inf"
   /// and other non-finite numbers are errors unless listed here.
   std::vector<std::string> missing_markers = {"", "NA", "nan"};
@@ -83,10 +91,12 @@ struct CsvData {
   std::vector<std::string> feature_names;
   /// The name of the target column (empty without a target).
   std::string target_name;
-  /// The class names of a categorical target, sorted: class_names[label].
+  /// The class names of a categorical target, sorted (or as given in
+  /// category_order): class_names[label].
   std::vector<std::string> class_names;
-  /// The sorted categories of each categorical feature column, by column name:
-  /// the ordinal code of categories.at("color")[k] is k.
+  /// The categories of each categorical feature column (sorted, or as given
+  /// in category_order), by column name: the ordinal code of
+  /// categories.at("color")[k] is k.
   std::map<std::string, std::vector<std::string>> categories;
   /// The number of rows read.
   std::int64_t rows() const { return features.defined() ? features.size(0) : 0; }
@@ -101,7 +111,8 @@ struct CsvData {
 /// unknown, duplicated, chosen by name without a header, or both a feature and the target; a
 /// numeric field is not a finite number or does not fit the dtype (naming line, column and text); a
 /// value is missing under MissingValues::error, in the target, or in a column with nothing to
-/// impute from; a class_index target is not a non-negative integer.
+/// impute from; a class_index target is not a non-negative integer; a category_order names a
+/// column that is not categorical, is empty or repeats a category, or lacks a field's text.
 CsvData read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 
 }  // namespace nabla::data

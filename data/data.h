@@ -1,6 +1,7 @@
 // nabla data: Dataset, DataLoader, splits, readers, data sets, preprocessing.
 #pragma once
 
+#include "data/classic_datasets.h"
 #include "data/csv.h"
 #include "data/data_loader.h"
 #include "data/dataset.h"

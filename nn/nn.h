@@ -10,6 +10,7 @@
 #include "nn/identity.h"
 #include "nn/init.h"
 #include "nn/layer_norm.h"
+#include "nn/layer_stats.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/mode_guard.h"

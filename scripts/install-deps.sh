@@ -7,7 +7,7 @@
 #   compare: also libtorch, OpenBLAS and the data set (make compare).
 set -euo pipefail
 
-build_packages=(cmake make g++ pkg-config libblis-dev libboost-dev
+build_packages=(cmake make g++ pkg-config libblis-dev liblapack-dev libboost-dev
                 libboost-program-options-dev libboost-iostreams-dev nlohmann-json3-dev
                 libfmt-dev googletest libgtest-dev libgmock-dev libbenchmark-dev gnuplot-nox
                 openmpi-bin libopenmpi-dev)

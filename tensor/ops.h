@@ -12,5 +12,6 @@
 #include "tensor/random.h"
 #include "tensor/reduce.h"
 #include "tensor/shape_ops.h"
+#include "tensor/solve.h"
 #include "tensor/state_dict.h"
 #include "tensor/tensor.h"

@@ -3,16 +3,20 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <span>
 #include <utility>
 
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
+#include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "callbacks/progress_bar.h"
 #include "data/data_loader.h"
 #include "data/split.h"
 #include "metrics/make_metric.h"
 #include "nn/mode_guard.h"
 #include "nn/module.h"
+#include "optim/clip.h"
 #include "optim/optimizer.h"
 #include "tensor/elementwise.h"
 #include "tensor/error.h"
@@ -62,17 +66,81 @@ class MeanTracker {
   std::int64_t count_ = 0;
 };
 
-// The loss of one batch plus the model's penalties (parameter and activity).
+// The loss of one batch: the loss function's scalar, or the mean (weighted:
+// Σ wᵢ ℓᵢ / b) of its per-sample values, plus the model's penalties
+// (parameter and activity). `weights` is [b] or undefined.
 Variable total_loss(nn::Module& model,
                     const LossFunction& loss,
                     const Variable& outputs,
-                    const Tensor& targets) {
+                    const Tensor& targets,
+                    const Tensor& weights = Tensor()) {
   Variable value = loss(outputs, targets);
-  NABLA_CHECK(value.defined() && value.value().numel() == 1, "fit",
-              "the loss must return a scalar, got shape ",
-              value.defined() ? value.value().shape() : Shape{});
+  NABLA_CHECK(value.defined(), "fit", "the loss returned an undefined Variable");
+  const std::int64_t rows = targets.dim() >= 1 ? targets.size(0) : 1;
+  const Tensor& v = value.value();
+  const bool scalar = v.dim() == 0 || (v.numel() == 1 && rows != 1);
+  if (scalar) {
+    NABLA_CHECK(!weights.defined(), "fit",
+                "class_weight and sample_weight need a loss returning one value per sample "
+                "(Reduction::none), got a scalar");
+  } else {
+    NABLA_CHECK(v.size(0) == rows, "fit", "the loss must return a scalar or one value per sample [",
+                rows, ", ...], got shape ", v.shape());
+    const Variable per_sample = v.dim() == 1 ? value : mean(reshape(value, {rows, -1}), {1});
+    value = weights.defined() ? sum(per_sample * Variable(weights)) / static_cast<double>(rows)
+                              : mean(per_sample);
+  }
   if (model.has_regularization()) value = value + model.regularization_loss();
   return value;
+}
+
+// The weights of the first `rows` rows (the training part) of the n samples
+// from sample_weight (f64, or empty when there is none), checked.
+std::vector<double> row_weights(const FitOptions& options, std::int64_t n, std::int64_t rows) {
+  for (std::size_t c = 0; c < options.class_weight.size(); ++c) {
+    const double w = options.class_weight[c];
+    NABLA_CHECK(w >= 0 && std::isfinite(w), "fit", "class_weight[", c,
+                "] must be finite and >= 0, got ", w);
+  }
+  if (!options.sample_weight.defined()) return {};
+  const Tensor& w = options.sample_weight;
+  NABLA_CHECK(is_floating(w.dtype()) && w.dim() == 1 && w.size(0) == n, "fit",
+              "sample_weight must be floating [", n, "] (one weight per training sample), got ",
+              w.dtype(), " ", w.shape());
+  std::vector<double> values = w.contiguous().to(DType::f64).to_vector<double>();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    NABLA_CHECK(values[i] >= 0 && std::isfinite(values[i]), "fit", "sample_weight[", i,
+                "] must be finite and >= 0, got ", values[i]);
+  }
+  values.resize(static_cast<std::size_t>(rows));
+  return values;
+}
+
+// The weights [b] of the batch with labels `targets` whose training rows are
+// `rows` (used only with sample weights), in `dtype`; undefined without weights.
+Tensor batch_weights(const FitOptions& options,
+                     const std::vector<double>& row_weight,
+                     std::span<const std::int64_t> rows,
+                     const Tensor& targets,
+                     DType dtype) {
+  if (row_weight.empty() && options.class_weight.empty()) return Tensor();
+  std::vector<double> w(static_cast<std::size_t>(targets.size(0)), 1.0);
+  if (!row_weight.empty()) {
+    for (std::size_t i = 0; i < rows.size(); ++i) w[i] = row_weight[rows[i]];
+  }
+  if (!options.class_weight.empty()) {
+    NABLA_CHECK(targets.dtype() == DType::i64 && targets.dim() == 1, "fit",
+                "class_weight needs i64 class labels [n] as targets, got ", targets.dtype(), " ",
+                targets.shape());
+    const std::vector<std::int64_t> labels = targets.contiguous().to_vector<std::int64_t>();
+    const auto classes = static_cast<std::int64_t>(options.class_weight.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      NABLA_CHECK(labels[i] >= 0 && labels[i] < classes, "fit", "label ", labels[i],
+                  " has no class_weight (", classes, " given)");
+      w[i] *= options.class_weight[static_cast<std::size_t>(labels[i])];
+    }
+  }
+  return from_vector(w, {static_cast<std::int64_t>(w.size())}).to(dtype);
 }
 
 void log_metrics(Logs& logs,
@@ -125,6 +193,12 @@ History fit(nn::Module& model,
               "validation_split must be in [0, 1), got ", options.validation_split);
   NABLA_CHECK(!train_data.empty(), "fit", "the training set is empty");
 
+  NABLA_CHECK(options.clip_grad_norm >= 0, "fit", "clip_grad_norm must be >= 0 (0: off), got ",
+              options.clip_grad_norm);
+  NABLA_CHECK(options.clip_grad_value >= 0, "fit", "clip_grad_value must be >= 0 (0: off), got ",
+              options.clip_grad_value);
+  NABLA_CHECK(options.accumulate_grad_batches >= 1, "fit",
+              "accumulate_grad_batches must be >= 1, got ", options.accumulate_grad_batches);
   NABLA_CHECK(options.threads >= 0, "fit", "threads must be >= 0 (0 keeps the current count), got ",
               options.threads);
   const ThreadCountGuard thread_count(options.threads);
@@ -150,12 +224,29 @@ History fit(nn::Module& model,
   NABLA_CHECK(validation_set == nullptr || !validation_set->empty(), "fit",
               "the validation set is empty");
 
+  NABLA_CHECK(!options.communicator || !options.sample_weight.defined(), "fit",
+              "sample_weight cannot be combined with a communicator (each rank draws its own "
+              "shard); use class_weight");
   detail::RankShare ranks(options.communicator, model, *train_set,
                           {.batch_size = options.batch_size,
                            .shuffle = options.shuffle,
                            .seed = options.seed,
                            .dtype = nn::parameter_dtype(model)});
   const int verbose = ranks.verbose(options.verbose);
+  const std::vector<double> row_weight = row_weights(options, train_data.size(), train_set->size());
+  const DType dtype = nn::parameter_dtype(model);
+  // Accumulation: batch s belongs to group s / k; each batch's loss is
+  // scaled by its share of the group's samples.
+  const std::int64_t accumulate = options.accumulate_grad_batches;
+  const std::int64_t steps = ranks.steps_per_epoch();
+  const std::int64_t rank_samples = ranks.loader(options.initial_epoch).dataset().size();
+  const auto group_share = [&](std::int64_t step, std::int64_t batch_size) {
+    const std::int64_t first = step / accumulate * accumulate;
+    const std::int64_t last = std::min(first + accumulate, steps);
+    const std::int64_t samples =
+        std::min(last * options.batch_size, rank_samples) - first * options.batch_size;
+    return static_cast<double>(batch_size) / static_cast<double>(samples);
+  };
   std::vector<std::unique_ptr<Metric>> metrics = make_metrics(options.metrics);
   std::vector<std::unique_ptr<Metric>> val_metrics = make_metrics(options.metrics);
 
@@ -186,15 +277,40 @@ History fit(nn::Module& model,
     for (auto& metric : metrics) metric->reset();
     MeanTracker loss_mean;
 
+    std::vector<std::int64_t> order;
+    if (!row_weight.empty()) order = loader.order(epoch);
     std::int64_t step = 0;
     for (const data::Batch& batch : loader) {
       for (auto& callback : callbacks) callback->on_batch_begin(context, step);
-      optimizer.zero_grad();
+      if (step % accumulate == 0) optimizer.zero_grad();
+      const std::int64_t rows = batch.targets.size(0);
+      std::span<const std::int64_t> batch_rows;
+      if (!order.empty()) {
+        batch_rows = std::span<const std::int64_t>(order).subspan(
+            static_cast<std::size_t>(step * options.batch_size), static_cast<std::size_t>(rows));
+      }
+      const Tensor weights = batch_weights(options, row_weight, batch_rows, batch.targets, dtype);
       const Variable outputs = ranks.forward(model, Variable(batch.inputs));
-      Variable value = total_loss(model, loss, outputs, batch.targets);
-      value.backward();
+      Variable value = total_loss(model, loss, outputs, batch.targets, weights);
+      if (accumulate == 1) {
+        value.backward();
+      } else {
+        (value * group_share(step, rows)).backward();
+      }
+      // The gradients averaged over the ranks (with accumulation, each batch's
+      // share: the mean of sums is the sum of means).
       ranks.after_backward();
-      optimizer.step();
+      for (auto& callback : callbacks) callback->on_after_backward(context, step);
+      if ((step + 1) % accumulate == 0 || step + 1 == steps) {
+        for (auto& callback : callbacks) callback->on_before_step(context, step);
+        if (options.clip_grad_value > 0) {
+          optim::clip_grad_value_(optimizer.parameters(), options.clip_grad_value);
+        }
+        if (options.clip_grad_norm > 0) {
+          optim::clip_grad_norm_(optimizer.parameters(), options.clip_grad_norm);
+        }
+        optimizer.step();
+      }
 
       const std::int64_t batch_size = batch.targets.size(0);
       loss_mean.add(value.item<double>(), batch_size);

@@ -78,6 +78,24 @@ struct FitOptions {
   int verbose = 1;
   /// The first epoch to run (resuming from a checkpoint).
   std::int64_t initial_epoch = 0;
+  /// Before each optimizer step, scale the gradients so that their total
+  /// 2-norm is at most this (optim::clip_grad_norm_); 0 leaves them.
+  double clip_grad_norm = 0.0;
+  /// Before each optimizer step, clamp every gradient element into
+  /// [−clip_grad_value, clip_grad_value] (optim::clip_grad_value_; applied
+  /// before clip_grad_norm when both are set); 0 leaves them.
+  double clip_grad_value = 0.0;
+  /// Accumulate the gradients of this many consecutive batches before one
+  /// optimizer step (the last group of an epoch may be shorter). Each batch's
+  /// loss is weighted by its share of the group's samples, so k batches of b
+  /// samples step exactly as one batch of k·b samples would.
+  std::int64_t accumulate_grad_batches = 1;
+  /// Weights per class (i64 label c weighs class_weight[c]) for unbalanced
+  /// data, as Keras's class_weight. Needs i64 class labels [n] as targets.
+  std::vector<double> class_weight = {};
+  /// Weights per training sample [n] (floating), as Keras's sample_weight;
+  /// multiplied with class_weight when both are given.
+  Tensor sample_weight = {};
   /// The number of threads nabla's kernels use during fit (see
   /// set_num_threads); the previous count is restored when fit returns or
   /// throws. 0 keeps the current count.
@@ -94,12 +112,20 @@ struct FitOptions {
 };
 
 /// Trains `model` on `train_data`: per batch, forward, loss (plus the model's
-/// regularization penalties), backward, optimizer step. Batches are fed in the
-/// dtype of the model's parameters. The logged "loss" is the mean over the
-/// epoch's samples of the loss including the penalties (as Keras). Returns the
-/// History of the epochs run. Throws nabla::Error for invalid options
-/// (epochs < 0, batch_size < 1, validation_split outside [0, 1), a training
-/// or validation set left empty, threads < 0).
+/// regularization penalties), backward, [on_after_backward], and after every
+/// accumulate_grad_batches batches [on_before_step], clipping, optimizer step.
+/// Batches are fed in the dtype of the model's parameters. The loss may
+/// return a scalar or one value per sample ([b] or [b, ...], e.g. a loss with
+/// Reduction::none), which fit averages per sample and then over the batch;
+/// with class or sample weights it must return per-sample values, and the
+/// batch loss is Σ wᵢ ℓᵢ / b (Keras's sum over batch size). The logged "loss"
+/// is the mean over the epoch's samples of the loss including the penalties
+/// (as Keras). Returns the History of the epochs run. Throws nabla::Error for
+/// invalid options (epochs < 0, batch_size < 1, validation_split outside
+/// [0, 1), a training or validation set left empty, threads < 0, negative or
+/// NaN clipping thresholds, accumulate_grad_batches < 1, negative weights,
+/// sample_weight not [n], a label without a class weight, weights with a
+/// scalar loss).
 metrics::History fit(nn::Module& model,
                      const LossFunction& loss,
                      optim::Optimizer& optimizer,

@@ -3,4 +3,7 @@
 // callbacks/callbacks.h, checkpoint/checkpoint.h, plot/plot.h).
 #pragma once
 
+#include "train/cross_validate.h"
 #include "train/fit.h"
+#include "train/lr_find.h"
+#include "train/search.h"

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/sequential.h"
@@ -80,13 +81,15 @@ TEST(BadInputs_Train, EmptyLossFunction) {
                {"fit", "loss function is empty"});
 }
 
-TEST(BadInputs_Train, LossThatIsNotAScalar) {
+TEST(BadInputs_Train, LossThatIsNeitherAScalarNorPerSample) {
+  // One value per sample ([6, 1]) is a loss fit averages; twice as many rows is not.
   Training s;
-  const LossFunction per_sample = [](const Variable& y, const Tensor& t) {
-    return nn::mse_loss(y, t, nn::Reduction::none);
+  const LossFunction doubled = [](const Variable& y, const Tensor& t) {
+    const Variable per_sample = nn::mse_loss(y, t, nn::Reduction::none);
+    return cat({per_sample, per_sample}, 0);
   };
-  expect_error([&] { fit(s.model, per_sample, s.sgd, s.data, {.verbose = 0}); },
-               {"fit", "scalar", "[6, 1]"});
+  expect_error([&] { fit(s.model, doubled, s.sgd, s.data, {.verbose = 0}); },
+               {"fit", "scalar or one value per sample [6, ...]", "[12, 1]"});
 }
 
 TEST(BadInputs_Train, TargetsOfAnotherShapeThanTheOutputs) {

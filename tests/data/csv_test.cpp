@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -341,6 +342,61 @@ TEST(Csv, MessagesQuoteBoundedPartsOfFieldsAndHeaders) {
   EXPECT_NE(unknown.find("unknown column 'xxx"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("column_0, column_1,"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("... and 9980 more"), std::string::npos) << unknown;
+
+TEST(Csv, CategoryOrderGivenByTheUser) {
+  TempDir dir;
+  const auto p =
+      dir.write("o.csv", "size,colour,grade\nhigh,red,pass\nlow,blue,fail\nmedium,red,pass\n");
+  // Sorted, "high" < "low" < "medium"; in the given order low < medium < high.
+  CsvData sorted = read_csv(
+      p, {.columns = {"size"}, .categorical = {"size"}, .encoding = CategoricalEncoding::ordinal});
+  EXPECT_EQ(values(sorted.features), (std::vector<double>{0, 1, 2}));
+  CsvData ordered = read_csv(p, {.columns = {"size"},
+                                 .target = "grade",
+                                 .target_type = CsvTarget::categorical,
+                                 .categorical = {"size"},
+                                 .encoding = CategoricalEncoding::ordinal,
+                                 .category_order = {{"size", {"low", "medium", "high", "huge"}},
+                                                    {"grade", {"fail", "pass"}}}});
+  EXPECT_EQ(values(ordered.features), (std::vector<double>{2, 0, 1}));
+  EXPECT_EQ(ordered.categories.at("size"), (Strings{"low", "medium", "high", "huge"}));
+  EXPECT_EQ(ordered.targets.to_vector<std::int64_t>(), (std::vector<std::int64_t>{1, 0, 1}));
+  EXPECT_EQ(ordered.class_names, (Strings{"fail", "pass"}));
+  // One-hot indicators follow the order, including the category never seen.
+  CsvData one_hot = read_csv(p, {.columns = {"size"},
+                                 .categorical = {"size"},
+                                 .category_order = {{"size", {"low", "medium", "high", "huge"}}}});
+  EXPECT_EQ(one_hot.feature_names, (Strings{"size=low", "size=medium", "size=high", "size=huge"}));
+  EXPECT_EQ(values(one_hot.features), (std::vector<double>{0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0}));
+}
+
+TEST(Csv, CategoryOrderErrors) {
+  TempDir dir;
+  const auto p = dir.write("o.csv", "size,n\nhigh,1\nlow,2\n");
+  const auto read = [&](std::map<std::string, std::vector<std::string>> order) {
+    read_csv(p, {.categorical = {"size"}, .category_order = std::move(order)});
+  };
+  testing::expect_error(
+      [&] {
+        read({{"size", {"low", "medium"}}});
+      },
+      {"read_csv", "line 2", "column 'size'", "\"high\"", "low, medium"});
+  testing::expect_error(
+      [&] {
+        read({{"size", {"low", "high", "low"}}});
+      },
+      {"read_csv", "\"low\" twice"});
+  testing::expect_error([&] { read({{"size", {}}}); }, {"read_csv", "empty"});
+  testing::expect_error(
+      [&] {
+        read({{"n", {"1", "2"}}});
+      },
+      {"read_csv", "column 'n'", "neither a categorical feature"});
+  testing::expect_error(
+      [&] {
+        read({{"weight", {"a"}}});
+      },
+      {"read_csv", "unknown column 'weight'"});
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "autograd/elementwise.h"
 #include "autograd/reduce.h"
+#include "autograd/shape_ops.h"
 #include "callbacks/callback.h"
 #include "data/data_loader.h"
 #include "metrics/history.h"
@@ -315,11 +316,16 @@ TEST(Fit, Errors) {
                         {"fit", "empty"});
   testing::expect_error([&] { fit(model, mse, sgd, data, {.callbacks = {nullptr}, .verbose = 0}); },
                         {"fit", "callback", "null"});
+  // One value per sample is a loss (fit averages it); twice as many is not.
   testing::expect_error(
       [&] {
-        fit(model, [](const Variable& y, const Tensor&) { return y; }, sgd, data, {.verbose = 0});
+        fit(model,
+            [](const Variable& y, const Tensor&) {
+              return cat({y, y}, 0);
+            },
+            sgd, data, {.verbose = 0});
       },
-      {"fit", "scalar"});
+      {"fit", "scalar or one value per sample"});
   testing::expect_error([&] { fit(model, mse, sgd, data, {.metrics = {"accuracyy"}}); },
                         {"accuracyy"});
   testing::expect_error([&] { evaluate(model, mse, data, {.batch_size = 0}); },
