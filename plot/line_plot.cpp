@@ -50,7 +50,21 @@ std::string line_plot_script(const std::vector<LinePanel>& panels,
 
   s += "set multiplot layout " + std::to_string(rows) + "," + std::to_string(columns);
   if (!options.title.empty()) s += " title " + gnuplot_quote(options.title, op);
-  s += "\nset grid\nset key top right\n";
+  s += "\nset grid\n";
+  switch (options.legend) {
+    case Legend::top_right:
+      s += "set key top right\n";
+      break;
+    case Legend::bottom_left:
+      s += "set key bottom left\n";
+      break;
+    case Legend::outside_right:
+      s += "set key outside right top\n";
+      break;
+    case Legend::none:
+      s += "unset key\n";
+      break;
+  }
   const std::string style = options.points ? "linespoints lw 2 pt 7 ps 0.6" : "lines lw 2";
   for (std::size_t p = 0; p < panels.size(); ++p) {
     const LinePanel& panel = panels[p];

@@ -39,6 +39,9 @@ struct LinePanel {
   std::vector<Series> series = {};
 };
 
+/// Where each panel's legend goes.
+enum class Legend { top_right, bottom_left, outside_right, none };
+
 struct LinePlotOptions {
   /// Title over all panels; none when empty.
   std::string title = {};
@@ -46,6 +49,8 @@ struct LinePlotOptions {
   int columns = 0;
   /// Draw a marker at every point (for short series).
   bool points = false;
+  /// outside_right keeps the legend off the curves (the panel gets narrower).
+  Legend legend = Legend::top_right;
   /// Image size in pixels; 0: 560 per panel column and 400 per panel row.
   int width = 0;
   int height = 0;

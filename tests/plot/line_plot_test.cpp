@@ -49,6 +49,12 @@ TEST(LinePlotScript, OneDatablockPerSeriesAndOnePlotPerPanel) {
       line_plot_script(two_panels(), dir.path() / "l.png", {.columns = 1, .points = true});
   EXPECT_THAT(points, HasSubstr("set multiplot layout 2,1\n"));
   EXPECT_THAT(points, HasSubstr("with linespoints"));
+  EXPECT_THAT(points, HasSubstr("set key top right\n"));
+  EXPECT_THAT(
+      line_plot_script(two_panels(), dir.path() / "l.png", {.legend = Legend::outside_right}),
+      HasSubstr("set key outside right top\n"));
+  EXPECT_THAT(line_plot_script(two_panels(), dir.path() / "l.png", {.legend = Legend::none}),
+              HasSubstr("unset key\n"));
 }
 
 TEST(LinePlotScript, Errors) {
