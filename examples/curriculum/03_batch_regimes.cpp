@@ -11,7 +11,7 @@
 // Exits 1 when online learning is not ahead of full-batch learning after the
 // same number of epochs.
 //
-//   03_batch_regimes --n 500 --epochs 20 --batch-size 32 --lr 0.05 --seed 1
+//   03_batch_regimes --n 500 --epochs 60 --batch-size 32 --lr 0.05 --seed 1
 //                    --out runs/curriculum/03
 #include <cstdio>
 #include <vector>
@@ -51,7 +51,7 @@ class EpochClock : public callbacks::Callback {
 int main(int argc, char** argv) {
   curriculum::Args args(argc, argv, "Experiment 3: online, mini-batch and full-batch learning");
   const std::int64_t n = args.get_int("n", 500, "points per class (two moons)");
-  const std::int64_t epochs = args.get_int("epochs", 20, "epochs of each regime");
+  const std::int64_t epochs = args.get_int("epochs", 60, "epochs of each regime");
   const std::int64_t batch = args.get_int("batch-size", 32, "the mini-batch size");
   const double lr = args.get_double("lr", 0.05, "SGD learning rate (the same for all)");
   const auto seed = static_cast<std::uint64_t>(args.get_int("seed", 1, "random seed"));

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
        {.title = "derivative: λ σ (1 − σ) ≤ λ/4", .x_label = "x", .series = sig_derivatives},
        {.title = "tanh(λx)", .x_label = "x", .series = tanh_values},
        {.title = "derivative: λ (1 − tanh²) ≤ λ", .x_label = "x", .series = tanh_derivatives}},
-      out / "slopes.png");
+      out / "slopes.png", {.width = 900, .height = 640});
   std::cout << "\nWrote activations.png and slopes.png in " << out.string() << "\n\n";
   return checks.status();
 }

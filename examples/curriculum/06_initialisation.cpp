@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
                      .y_label = "loss",
                      .log_y = true,
                      .series = loss_curves}},
-                   out / "initialisation.png", {.points = true});
+                   out / "initialisation.png",
+                   {.legend = plot::Legend::outside_right, .width = 1100, .height = 380});
   plot::plot_histograms(last_layer, out / "last_hidden_layer.png",
                         {.bins = 40,
                          .low = -1,

@@ -13,7 +13,7 @@
 // Exits 1 when the largest model does not fit the training set better than
 // logistic regression.
 //
-//   07_capacity --train-size 10000 --epochs 3 --batch-size 128 --lr 1e-3 --seed 1
+//   07_capacity --train-size 8000 --epochs 3 --batch-size 128 --lr 1e-3 --seed 1
 //               --data /usr/share/datasets/fashion-mnist --out runs/curriculum/07
 #include <cstdio>
 #include <sstream>
@@ -48,7 +48,7 @@ nn::Sequential make_model(std::int64_t in, const std::vector<std::int64_t>& hidd
 int main(int argc, char** argv) {
   curriculum::Args args(argc, argv, "Experiment 7: capacity, from logistic regression to 500-500");
   const std::int64_t train_size =
-      args.get_int("train-size", 10000, "training images used (of 60000)");
+      args.get_int("train-size", 8000, "training images used (of 60000)");
   const std::int64_t epochs = args.get_int("epochs", 3, "training epochs");
   const std::int64_t batch = args.get_int("batch-size", 128, "samples per step");
   const double lr = args.get_double("lr", 1e-3, "Adam's learning rate");
@@ -121,14 +121,14 @@ int main(int argc, char** argv) {
     for (char& c : file) c = (c == ' ' || c == '-') ? '_' : c;
     const Tensor first = model.at<nn::Linear>(0)->weight.value();
     if (images) {
-      const std::int64_t shown = std::min<std::int64_t>(first.size(1), a.hidden.empty() ? 10 : 64);
+      const std::int64_t shown = std::min<std::int64_t>(first.size(1), a.hidden.empty() ? 10 : 25);
       plot::plot_weight_grid(
           first, out / ("weights_" + file + ".png"),
           {.count = shown,
            .columns = a.hidden.empty() ? 5 : 0,
            .title = a.name + ": first-layer weights (" + std::to_string(shown) + " units)",
-           .width = 640,
-           .height = a.hidden.empty() ? 300 : 640});
+           .width = 380,
+           .height = a.hidden.empty() ? 220 : 380});
     } else {
       plot::plot_decision_boundary(model, train_set, out / ("regions_" + file + ".png"),
                                    {.resolution = 100, .title = a.name});

@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   std::cout << "(train and val loss: cross-entropy of the final weights without the penalty;\n"
                " best val loss and the curves include it, as fit logs them)\n";
 
-  plot::plot_lines(panels, out / "curves.png", {.columns = 5, .height = 360});
+  plot::plot_lines(panels, out / "curves.png", {.columns = 5, .width = 1600, .height = 330});
   plot::plot_histograms(weights, out / "weights.png",
                         {.bins = 60,
                          .title = "all weights after training",

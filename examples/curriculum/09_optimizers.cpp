@@ -115,23 +115,23 @@ int main(int argc, char** argv) {
   surface.print();
 
   std::vector<double> levels;
-  for (double level = 0.25; level < 3000; level *= 2) levels.push_back(level);
+  for (double level = 0.25; level < 3000; level *= 4) levels.push_back(level);
   plot::plot_contour(rosenbrock, paths, out / "rosenbrock_paths.png",
-                     {.x_min = -2,
-                      .x_max = 2,
-                      .y_min = -1,
-                      .y_max = 3,
+                     {.x_min = -1.5,
+                      .x_max = 1.5,
+                      .y_min = -0.5,
+                      .y_max = 2,
                       .resolution = 120,
                       .levels = levels,
                       .title = "Rosenbrock's function: optimizer paths",
-                      .width = 900,
-                      .height = 640});
+                      .width = 760,
+                      .height = 560});
   plot::plot_lines({{.title = "Rosenbrock's function along the path",
                      .x_label = "step",
                      .y_label = "f(x, y)",
                      .log_y = true,
                      .series = surface_curves}},
-                   out / "rosenbrock_loss.png");
+                   out / "rosenbrock_loss.png", {.legend = plot::Legend::outside_right});
 
   // The same optimizers on an MLP.
   const data::Dataset spirals =
@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
                      .y_label = "training loss",
                      .log_y = true,
                      .series = mlp_curves}},
-                   out / "mlp_loss.png");
+                   out / "mlp_loss.png", {.legend = plot::Legend::outside_right});
   std::cout << "\nWrote rosenbrock_paths.png, rosenbrock_loss.png and mlp_loss.png in "
             << out.string() << "\n\n";
   return checks.status();
