@@ -39,7 +39,11 @@ nn::Sequential make_model(std::int64_t in, const std::vector<std::int64_t>& hidd
         in, h, {.activation = nn::Activation::relu, .weight_initializer = nn::init::he_normal()}));
     in = h;
   }
-  model.add(nn::Linear(in, 10));
+  // Logistic regression is convex, so it may start from zero, and then the
+  // weights of pixels that never vary stay 0 and its images show only what
+  // was learned.
+  model.add(hidden.empty() ? nn::Linear(in, 10, {.weight_initializer = nn::init::zeros()})
+                           : nn::Linear(in, 10));
   return model;
 }
 
@@ -127,8 +131,8 @@ int main(int argc, char** argv) {
           {.count = shown,
            .columns = a.hidden.empty() ? 5 : 0,
            .title = a.name + ": first-layer weights (" + std::to_string(shown) + " units)",
-           .width = 380,
-           .height = a.hidden.empty() ? 220 : 380});
+           .width = a.hidden.empty() ? 600 : 380,
+           .height = a.hidden.empty() ? 300 : 380});
     } else {
       plot::plot_decision_boundary(model, train_set, out / ("regions_" + file + ".png"),
                                    {.resolution = 100, .title = a.name});
