@@ -8,9 +8,13 @@
 // the confusion matrix on the 10,000 test images and writes the model, the
 // training log and plots into runs/fashion_mnist/.
 //
+// With --hidden 0 there is no hidden layer: the model is multinomial logistic
+// regression, whose ten weight images are the class templates.
+//
 //   fashion_mnist --epochs 30 --batch-size 128 --hidden 512,256 --lr 1e-3
 //                 --dropout 0.2 --seed 1 --threads 2 --out runs/fashion_mnist
 //                 --min-accuracy 0 --spiral-epochs 300
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -44,8 +48,10 @@ struct Settings {
   double min_accuracy = 0.0;
 };
 
+// "512,256" -> {512, 256}; "0" -> {} (no hidden layer: logistic regression).
 std::vector<std::int64_t> parse_sizes(const std::string& text) {
   std::vector<std::int64_t> sizes;
+  if (text == "0") return sizes;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
@@ -53,7 +59,7 @@ std::vector<std::int64_t> parse_sizes(const std::string& text) {
     if (size < 1) throw std::invalid_argument("hidden sizes must be >= 1, got " + item);
     sizes.push_back(size);
   }
-  if (sizes.empty()) throw std::invalid_argument("--hidden needs at least one size");
+  if (sizes.empty()) throw std::invalid_argument("--hidden needs sizes, or 0 for no hidden layer");
   return sizes;
 }
 
@@ -84,7 +90,8 @@ int main(int argc, char** argv) {
   options.add_options()("help,h", "show this help")(
       "epochs", po::value(&s.epochs)->default_value(s.epochs), "maximum number of epochs")(
       "batch-size", po::value(&s.batch_size)->default_value(s.batch_size), "samples per step")(
-      "hidden", po::value(&s.hidden)->default_value(s.hidden), "hidden layer sizes, e.g. 512,256")(
+      "hidden", po::value(&s.hidden)->default_value(s.hidden),
+      "hidden layer sizes, e.g. 512,256; 0: none (logistic regression)")(
       "lr", po::value(&s.lr)->default_value(s.lr), "Adam's learning rate")(
       "dropout", po::value(&s.dropout)->default_value(s.dropout), "dropout probability")(
       "seed", po::value(&s.seed)->default_value(s.seed), "random seed")(
@@ -179,8 +186,14 @@ int main(int argc, char** argv) {
     checkpoint::save_model(out / "model.safetensors", model);
     plot::plot_history(history, out / "history.png");
     plot::plot_confusion_matrix(cm, fm.class_names, out / "confusion_matrix.png");
-    plot::plot_weight_grid(model.at<nn::Linear>(0)->weight.value(), out / "first_layer.png",
-                           {.count = 64, .title = "First-layer weights (64 of the hidden units)"});
+    // The first layer's units: at most 64 of them (the ten class templates
+    // when there is no hidden layer).
+    const Tensor first = model.at<nn::Linear>(0)->weight.value();
+    const std::int64_t shown = std::min<std::int64_t>(64, first.size(1));
+    plot::plot_weight_grid(first, out / "first_layer.png",
+                           {.count = shown,
+                            .title = "First-layer weights (" + std::to_string(shown) + " of " +
+                                     std::to_string(first.size(1)) + " units)"});
     std::cout << "Wrote " << (out / "model.safetensors").string() << ", best.safetensors, "
               << "history.csv, history.png, confusion_matrix.png and first_layer.png in "
               << out.string() << "\n";

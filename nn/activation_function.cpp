@@ -1,9 +1,11 @@
 #include "nn/activation_function.h"
 
+#include <cmath>
 #include <ostream>
 
 #include "autograd/elementwise.h"
 #include "autograd/nn_ops.h"
+#include "tensor/error.h"
 
 namespace nabla::nn {
 
@@ -31,6 +33,20 @@ Variable activate(Activation activation, const Variable& x) {
       return log_softmax(x, -1);
   }
   return x;
+}
+
+bool has_slope(Activation activation) {
+  return activation == Activation::sigmoid || activation == Activation::tanh;
+}
+
+Variable activate(Activation activation, const Variable& x, double slope) {
+  NABLA_CHECK(slope > 0 && std::isfinite(slope), "activate",
+              "the slope must be > 0 and finite, got ", slope, " for ", name(activation));
+  if (slope == 1.0) return activate(activation, x);
+  NABLA_CHECK(has_slope(activation), "activate", "only sigmoid and tanh take a slope, got slope ",
+              slope, " for ", name(activation));
+  // f(λx): the chain rule through λx multiplies f' by λ.
+  return activate(activation, x * slope);
 }
 
 std::string_view name(Activation activation) {

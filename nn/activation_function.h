@@ -26,6 +26,16 @@ enum class Activation {
 /// Applies `activation` to x (the default parameters listed above).
 Variable activate(Activation activation, const Variable& x);
 
+/// Applies `activation` to λx for the activations that have a slope λ:
+/// sigmoid(λx) (derivative λ y (1 − y) ≤ λ/4) and tanh(λx) (derivative
+/// λ (1 − y²) ≤ λ). slope = 1 is activate(activation, x). Throws nabla::Error
+/// naming the activation for a slope <= 0 or not finite, and for a slope other
+/// than 1 on any other activation.
+Variable activate(Activation activation, const Variable& x, double slope);
+
+/// True for the activations that take a slope λ (sigmoid, tanh).
+bool has_slope(Activation activation);
+
 /// "relu", "tanh", ...
 std::string_view name(Activation activation);
 std::ostream& operator<<(std::ostream& out, Activation activation);

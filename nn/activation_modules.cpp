@@ -80,8 +80,18 @@ std::string Sigmoid::extra_repr() const {
   return options_.slope == 1.0 ? "" : option_repr("slope", options_.slope);
 }
 
+Tanh::Tanh(TanhOptions options) : options_(options) {
+  NABLA_CHECK(options.slope > 0 && std::isfinite(options.slope), "Tanh",
+              "slope must be > 0 and finite, got ", options.slope);
+}
+
 Variable Tanh::forward(const Variable& x) {
-  return nabla::tanh(x);
+  // tanh(λx): the chain rule through λx gives y' = λ (1 − y²).
+  return options_.slope == 1.0 ? nabla::tanh(x) : nabla::tanh(x * options_.slope);
+}
+
+std::string Tanh::extra_repr() const {
+  return options_.slope == 1.0 ? "" : option_repr("slope", options_.slope);
 }
 
 Softplus::Softplus(SoftplusOptions options) : options_(options) {

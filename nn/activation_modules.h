@@ -114,10 +114,24 @@ class Sigmoid : public Module {
   SigmoidOptions options_;
 };
 
-/// y = tanh x; y' = 1 − y².
+struct TanhOptions {
+  /// The slope λ in y = tanh(λx). Must be > 0 and finite.
+  double slope = 1.0;
+};
+
+/// The hyperbolic tangent with slope λ, y = tanh(λx), with y' = λ (1 − y²)
+/// (so y'(0) = λ). λ = 1 is torch.nn.Tanh.
 class Tanh : public Module {
  public:
+  /// Throws nabla::Error for slope <= 0, NaN or infinite.
+  explicit Tanh(TanhOptions options = {});
   Variable forward(const Variable& x) override;
+  /// "slope=2"; empty for the default slope 1.
+  std::string extra_repr() const override;
+  const TanhOptions& options() const { return options_; }
+
+ private:
+  TanhOptions options_;
 };
 
 struct SoftplusOptions {

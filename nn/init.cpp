@@ -316,4 +316,8 @@ Initializer orthogonal(double gain, Generator* gen) {
   return [gain, gen](Tensor& t) { orthogonal_(t, gain, gen); };
 }
 
+LayerInitializer nguyen_widrow(Generator* gen) {
+  return [gen](Tensor& weight, Tensor& bias) { nguyen_widrow_(weight, bias, gen); };
+}
+
 }  // namespace nabla::nn::init

@@ -31,6 +31,11 @@ namespace nabla::nn::init {
 /// Fills a parameter tensor in place (its shape and dtype must not change).
 using Initializer = std::function<void(Tensor&)>;
 
+/// Fills a layer's weight [in, out] and bias [out] together, for schemes in
+/// which one depends on the other's shape (Nguyen–Widrow's bias range depends
+/// on the number of inputs). Shapes and dtypes must not change.
+using LayerInitializer = std::function<void(Tensor& weight, Tensor& bias)>;
+
 /// Which fan scales a He (Kaiming) initializer: fan_in preserves the variance
 /// of the activations in the forward pass, fan_out that of the gradients in
 /// the backward pass.
@@ -180,5 +185,8 @@ Initializer lecun_normal(Generator* gen = nullptr);
 Initializer lecun_uniform(Generator* gen = nullptr);
 /// orthogonal_(t, gain).
 Initializer orthogonal(double gain = 1.0, Generator* gen = nullptr);
+/// nguyen_widrow_(weight, bias), for LinearOptions::layer_initializer:
+/// Linear(2, 20, {.activation = Activation::tanh, .layer_initializer = init::nguyen_widrow()}).
+LayerInitializer nguyen_widrow(Generator* gen = nullptr);
 
 }  // namespace nabla::nn::init

@@ -22,10 +22,16 @@ struct LinearOptions {
   bool bias = true;
   /// σ applied to x·W + b (Activation::linear: none).
   Activation activation = Activation::linear;
+  /// The slope λ of a sigmoid or tanh activation: y = σ(λ (x·W + b)). Must
+  /// be > 0 and finite, and 1 for the other activations.
+  double activation_slope = 1.0;
   /// Fills W [in, out] at construction (fans: fan_in = in, fan_out = out).
   init::Initializer weight_initializer = init::glorot_uniform();
   /// Fills b [out] at construction.
   init::Initializer bias_initializer = init::zeros();
+  /// When set, fills W and b together after the two initializers above ran,
+  /// e.g. init::nguyen_widrow() (needs bias = true).
+  init::LayerInitializer layer_initializer = {};
   /// Penalty on W added to regularization_loss().
   Regularizer weight_regularizer = {};
   /// Penalty on b added to regularization_loss() (needs bias = true).
@@ -48,8 +54,10 @@ class Linear : public Module {
   /// Creates W and b with the options' initializers and attaches the
   /// regularizers. Throws nabla::Error for in_features or out_features < 1, a
   /// non-floating dtype, an empty initializer or one that changes the
-  /// parameter's shape or dtype, a regularizer with a negative weight, and a
-  /// bias_regularizer without a bias.
+  /// parameter's shape or dtype, a regularizer with a negative weight, a
+  /// bias_regularizer or layer_initializer without a bias, and an
+  /// activation_slope that is not > 0 and finite, or not 1 for an activation
+  /// other than sigmoid and tanh.
   Linear(std::int64_t in_features, std::int64_t out_features, LinearOptions options = {});
 
   /// Returns σ(x·W + b). Throws nabla::Error when x's last dim is not
@@ -65,6 +73,7 @@ class Linear : public Module {
   std::int64_t in_features() const { return in_features_; }
   std::int64_t out_features() const { return out_features_; }
   Activation activation() const { return activation_; }
+  double activation_slope() const { return activation_slope_; }
   bool has_bias() const { return bias.defined(); }
 
   /// W, [in_features, out_features].
@@ -76,6 +85,7 @@ class Linear : public Module {
   std::int64_t in_features_;
   std::int64_t out_features_;
   Activation activation_;
+  double activation_slope_;
 };
 
 }  // namespace nabla::nn

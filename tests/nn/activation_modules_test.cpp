@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -123,6 +124,50 @@ TEST(Activation, Tanh) {
   EXPECT_EQ(printed(tanh_module), "Tanh()");
 }
 
+TEST(Activation, TanhWithSlope) {
+  Tanh steep({.slope = 2});
+  // tanh(2 · ln 2 / 2) = tanh(ln 2) = 0.6; y' = λ (1 − y²) = 2 · 0.64 at that point, λ at 0.
+  expect_all_near(apply(steep, {0, std::log(2.0) / 2}), {0, 0.6});
+  expect_all_near(derivative(steep, {0, std::log(2.0) / 2}), {2, 1.28});
+  EXPECT_EQ(printed(steep), "Tanh(slope=2)");
+  Tanh flat({.slope = 0.5});
+  // tanh(0.5 · 2 ln 2) = 0.6 again.
+  expect_all_near(apply(flat, {2 * std::log(2.0)}), {0.6});
+}
+
+// The largest derivative over a fine grid is at x = 0: λ/4 for σ(λx) and λ for
+// tanh(λx) (σ' = σ (1 − σ) ≤ 1/4 since σ (1 − σ) is largest at σ = 1/2).
+TEST(Activation, DerivativeBoundsWithSlope) {
+  std::vector<double> grid;
+  for (int i = -4000; i <= 4000; ++i) grid.push_back(i * 0.0025);  // [−10, 10], 0 included
+  for (double slope : {0.5, 1.0, 2.0, 4.0}) {
+    Sigmoid sigmoid({.slope = slope});
+    Tanh tanh_module({.slope = slope});
+    const std::vector<double> ds = derivative(sigmoid, grid);
+    const std::vector<double> dt = derivative(tanh_module, grid);
+    const double max_s = *std::max_element(ds.begin(), ds.end());
+    const double max_t = *std::max_element(dt.begin(), dt.end());
+    EXPECT_LE(max_s, 0.25 * slope + 1e-15) << "slope " << slope;
+    EXPECT_NEAR(max_s, 0.25 * slope, 1e-12) << "slope " << slope;  // attained at x = 0
+    EXPECT_LE(max_t, slope + 1e-15) << "slope " << slope;
+    EXPECT_NEAR(max_t, slope, 1e-12) << "slope " << slope;
+    // Far out, 1 − σ rounds to 0 in f64: the derivative is then exactly 0, never negative.
+    EXPECT_GE(*std::min_element(ds.begin(), ds.end()), 0.0);
+  }
+}
+
+TEST(Activation, ActivateWithSlope) {
+  Variable x(from_vector(std::vector<double>{std::log(3.0) / 2}));
+  // σ(2 · ln 3 / 2) = 3/4, tanh(2 · ln 3 / 2) = (9 − 1) / (9 + 1) = 0.8.
+  expect_all_near(values(activate(Activation::sigmoid, x, 2).value()), {0.75});
+  expect_all_near(values(activate(Activation::tanh, x, 2).value()), {0.8});
+  EXPECT_TRUE(has_slope(Activation::tanh));
+  EXPECT_FALSE(has_slope(Activation::relu));
+  expect_error([&] { activate(Activation::relu, x, 2); }, {"activate", "relu", "2"});
+  expect_error([&] { activate(Activation::tanh, x, 0); }, {"activate", "slope", "0"});
+  expect_error([&] { activate(Activation::sigmoid, x, kNaN); }, {"activate", "nan"});
+}
+
 TEST(Activation, Softplus) {
   Softplus softplus;
   // ln(1 + e^0) = ln 2; slope σ(0) = ½.
@@ -173,6 +218,8 @@ TEST(Activation, ModuleGradchecks) {
   EXPECT_MODULE_GRADCHECK(sigmoid, x());
   Tanh tanh_module;
   EXPECT_MODULE_GRADCHECK(tanh_module, x());
+  Tanh steep_tanh({.slope = 2.5});
+  EXPECT_MODULE_GRADCHECK(steep_tanh, x());
   Softplus softplus({.beta = 2, .threshold = 1});  // both branches at once
   EXPECT_MODULE_GRADCHECK(softplus, from_vector(std::vector<double>{-1, 0.2, 0.4, 0.6, 2, 3}));
   Softmax softmax;
@@ -197,6 +244,8 @@ TEST(Activation, OptionValidation) {
   expect_error([] { Sigmoid({.slope = 0}); }, {"Sigmoid", "slope must be > 0", "0"});
   expect_error([] { Sigmoid({.slope = -1}); }, {"Sigmoid", "-1"});
   expect_error([] { Sigmoid({.slope = kInf}); }, {"Sigmoid", "inf"});
+  expect_error([] { Tanh({.slope = 0}); }, {"Tanh", "slope must be > 0", "0"});
+  expect_error([] { Tanh({.slope = kNaN}); }, {"Tanh", "nan"});
   expect_error([] { Softplus({.beta = 0}); }, {"Softplus", "beta", "0"});
   expect_error([] { Softplus({.beta = -2}); }, {"Softplus", "beta", "-2"});
   expect_error([] { Softplus({.threshold = kNaN}); }, {"Softplus", "threshold"});

@@ -112,6 +112,63 @@ TEST(Linear, GradcheckWithActivationAndNoBias) {
   EXPECT_MODULE_GRADCHECK(sigmoid_layer, randn({2, 4}, gen));
 }
 
+TEST(Linear, ActivationSlope) {
+  Linear layer(3, 2, {.activation = Activation::tanh, .activation_slope = 0.5});
+  set_hand_values(layer);
+  // x = [1, 0, 0]: x·W + b = [1.5, 1]; tanh(0.5 · [1.5, 1]).
+  const Tensor y = layer(tensor({{1, 0, 0}})).value();
+  // f32 parameters: within f32 rounding of the f64 values.
+  testing::expect_all_near(testing::values(y), {std::tanh(0.75), std::tanh(0.5)}, 1e-6);
+  Linear logistic(3, 2, {.activation = Activation::sigmoid, .activation_slope = 2});
+  set_hand_values(logistic);
+  testing::expect_all_near(testing::values(logistic(tensor({{1, 0, 0}})).value()),
+                           {1 / (1 + std::exp(-3.0)), 1 / (1 + std::exp(-2.0))}, 1e-6);
+  EXPECT_EQ(layer.activation_slope(), 0.5);
+  EXPECT_EQ(layer.extra_repr(),
+            "in_features=3, out_features=2, bias=true, activation=tanh, activation_slope=0.5");
+}
+
+TEST(Linear, GradcheckWithActivationSlope) {
+  Generator gen(3);
+  // The bias [2] broadcasts over the batch of 4.
+  Linear tanh_layer(3, 2, {.activation = Activation::tanh, .activation_slope = 1.7});
+  EXPECT_MODULE_GRADCHECK(tanh_layer, randn({4, 3}, gen));
+  Linear sigmoid_layer(4, 3, {.activation = Activation::sigmoid, .activation_slope = 0.3});
+  EXPECT_MODULE_GRADCHECK(sigmoid_layer, randn({2, 4}, gen));
+}
+
+// Nguyen & Widrow (1990), computed here from the published recipe with the
+// same generator stream: w ~ U(−0.5, 0.5), each unit's column rescaled to norm
+// β = 0.7 · H^(1/n), then b ~ U(−β, β).
+TEST(Linear, NguyenWidrowLayerInitializerFollowsTheFormula) {
+  const std::int64_t n = 2, h = 9;
+  Generator gen(11);
+  Linear layer(n, h,
+               {.activation = Activation::tanh,
+                .layer_initializer = init::nguyen_widrow(&gen),
+                .dtype = DType::f64});
+  Generator ref(11);
+  std::vector<double> w = rand({n, h}, ref, DType::f64).to_vector<double>();
+  const double beta = 0.7 * std::pow(9.0, 1.0 / 2.0);  // 0.7 · 3 = 2.1
+  EXPECT_DOUBLE_EQ(beta, 2.1);
+  for (double& v : w) v -= 0.5;
+  for (std::int64_t j = 0; j < h; ++j) {
+    const double norm = std::hypot(w[j], w[h + j]);
+    w[j] *= beta / norm;
+    w[h + j] *= beta / norm;
+  }
+  const std::vector<double> u = rand({h}, ref, DType::f64).to_vector<double>();
+  std::vector<double> b;
+  for (double v : u) b.push_back(-beta + 2 * beta * v);
+  testing::expect_all_near(layer.weight.value().to_vector<double>(), w, 1e-12);
+  testing::expect_all_near(layer.bias.value().to_vector<double>(), b, 1e-12);
+  expect_error([] { Linear(2, 3, {.bias = false, .layer_initializer = init::nguyen_widrow()}); },
+               {"Linear", "layer_initializer", "bias = false"});
+  expect_error(
+      [] { Linear(2, 3, {.layer_initializer = [](Tensor& w, Tensor&) { w = zeros({1}); }}); },
+      {"Linear", "layer_initializer", "[1]"});
+}
+
 TEST(Linear, UsesTheInitializers) {
   Linear constant(3, 2,
                   {.weight_initializer = init::constant(0.5),
@@ -171,6 +228,10 @@ TEST(Linear, RejectsBadArguments) {
   expect_error([] { Linear(0, 10); }, {"Linear", "in_features must be > 0, got 0"});
   expect_error([] { Linear(3, -1); }, {"Linear", "out_features must be > 0, got -1"});
   expect_error([] { Linear(3, 2, {.dtype = DType::i64}); }, {"Linear", "floating", "i64"});
+  expect_error([] { Linear(3, 2, {.activation = Activation::relu, .activation_slope = 2}); },
+               {"Linear", "activation_slope 2", "relu"});
+  expect_error([] { Linear(3, 2, {.activation = Activation::tanh, .activation_slope = -1}); },
+               {"Linear", "activation_slope", "-1"});
   expect_error([] { Linear(3, 2, {.bias = false, .bias_regularizer = l2(0.1)}); },
                {"Linear", "bias_regularizer", "bias = false"});
   expect_error([] { Linear(3, 2, {.weight_regularizer = l2(-1.0)}); },
