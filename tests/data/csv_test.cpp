@@ -342,6 +342,7 @@ TEST(Csv, MessagesQuoteBoundedPartsOfFieldsAndHeaders) {
   EXPECT_NE(unknown.find("unknown column 'xxx"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("column_0, column_1,"), std::string::npos) << unknown;
   EXPECT_NE(unknown.find("... and 9980 more"), std::string::npos) << unknown;
+}
 
 TEST(Csv, CategoryOrderGivenByTheUser) {
   TempDir dir;
