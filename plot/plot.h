@@ -5,14 +5,14 @@
 #pragma once
 
 #include "plot/confusion_matrix_plot.h"
-#include "plot/curve_plot.h"
 #include "plot/contour_plot.h"
+#include "plot/curve_plot.h"
 #include "plot/decision_boundary.h"
 #include "plot/gnuplot.h"
 #include "plot/histogram_plot.h"
 #include "plot/history_plot.h"
 #include "plot/layer_stats_plot.h"
+#include "plot/line_plot.h"
 #include "plot/lr_find_plot.h"
 #include "plot/roc_curve_plot.h"
-#include "plot/line_plot.h"
 #include "plot/weight_grid.h"
