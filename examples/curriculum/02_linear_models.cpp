@@ -26,6 +26,7 @@
 #include <map>
 #include <string>
 
+#include "curriculum.h"
 #include "nabla.h"
 
 using namespace nabla;
@@ -33,17 +34,6 @@ using namespace nabla;
 namespace {
 
 // "--name value" pairs.
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args;
-  for (int i = 1; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return args;
-}
-
-double arg(const std::map<std::string, std::string>& args, const std::string& name, double value) {
-  const auto found = args.find(name);
-  return found == args.end() ? value : std::stod(found->second);
-}
-
 // The weights [w; b] of a Linear(F, 1) as one column [F + 1].
 Tensor stacked(const nn::Linear& neuron) {
   return cat({reshape(neuron.weight.value(), {-1}), reshape(neuron.bias.value(), {-1})}, 0);
@@ -133,11 +123,14 @@ std::int64_t epochs_to_reach(const std::vector<double>& accuracy, double target)
 
 int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto args = parse_args(argc, argv);
-  const auto epochs = static_cast<std::int64_t>(arg(args, "epochs", 60));
-  const auto samples = static_cast<std::int64_t>(arg(args, "samples", 200));
+  curriculum::Args args(argc, argv,
+                        "Least squares against gradient descent on a linear neuron; softmax + "
+                        "cross-entropy against sigmoid + SSE.");
+  const auto epochs = args.get_int("epochs", 60, "training epochs");
+  const auto samples = args.get_int("samples", 200, "samples in the data set");
   const std::filesystem::path out =
-      args.contains("out") ? args.at("out") : std::string("runs/02_linear_models");
+      args.get_string("out", "runs/02_linear_models", "directory of the plots");
+  args.finish();
   std::filesystem::create_directories(out);
   bool ok = true;
 

@@ -29,22 +29,12 @@
 #include <numbers>
 #include <string>
 
+#include "curriculum.h"
 #include "nabla.h"
 
 using namespace nabla;
 
 namespace {
-
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args;
-  for (int i = 1; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return args;
-}
-
-double arg(const std::map<std::string, std::string>& args, const std::string& name, double value) {
-  const auto found = args.find(name);
-  return found == args.end() ? value : std::stod(found->second);
-}
 
 constexpr std::int64_t kWidth = 32;
 
@@ -121,11 +111,14 @@ Outcome run(const Config& c, const data::Dataset& set, std::int64_t epochs) {
 
 int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto args = parse_args(argc, argv);
-  const auto epochs = static_cast<std::int64_t>(arg(args, "epochs", 40));
-  const auto samples = static_cast<std::int64_t>(arg(args, "samples", 512));
+  curriculum::Args args(argc, argv,
+                        "Per-layer gradient norms of deep sigmoid, tanh, ReLU, residual and "
+                        "BatchNorm stacks, and their training.");
+  const auto epochs = args.get_int("epochs", 40, "training epochs");
+  const auto samples = args.get_int("samples", 512, "samples in the data set");
   const std::filesystem::path out =
-      args.contains("out") ? args.at("out") : std::string("runs/05_vanishing_gradients");
+      args.get_string("out", "runs/05_vanishing_gradients", "directory of the plots");
+  args.finish();
   std::filesystem::create_directories(out);
 
   const data::Dataset set = data::datasets::circles(

@@ -23,22 +23,12 @@
 #include <numbers>
 #include <string>
 
+#include "curriculum.h"
 #include "nabla.h"
 
 using namespace nabla;
 
 namespace {
-
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args;
-  for (int i = 1; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return args;
-}
-
-double arg(const std::map<std::string, std::string>& args, const std::string& name, double value) {
-  const auto found = args.find(name);
-  return found == args.end() ? value : std::stod(found->second);
-}
 
 std::shared_ptr<nn::Sequential> make_model() {
   Generator gen(3);
@@ -71,13 +61,14 @@ struct Policy {
 
 int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto args = parse_args(argc, argv);
-  const auto epochs = static_cast<std::int64_t>(arg(args, "epochs", 60));
-  const auto samples = static_cast<std::int64_t>(arg(args, "samples", 400));
-  const auto steps = static_cast<std::int64_t>(arg(args, "steps", 300));
+  curriculum::Args args(argc, argv, "Learning-rate schedules side by side, and the LR range test.");
+  const auto epochs = args.get_int("epochs", 60, "training epochs");
+  const auto samples = args.get_int("samples", 400, "samples in the data set");
+  const auto steps = args.get_int("steps", 300, "batches of the LR range test");
   const double base_lr = 0.05;
   const std::filesystem::path out =
-      args.contains("out") ? args.at("out") : std::string("runs/10_learning_rate");
+      args.get_string("out", "runs/10_learning_rate", "directory of the plots");
+  args.finish();
   std::filesystem::create_directories(out);
 
   const data::Dataset set =

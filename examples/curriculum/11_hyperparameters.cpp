@@ -23,22 +23,12 @@
 #include <numbers>
 #include <string>
 
+#include "curriculum.h"
 #include "nabla.h"
 
 using namespace nabla;
 
 namespace {
-
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args;
-  for (int i = 1; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return args;
-}
-
-double arg(const std::map<std::string, std::string>& args, const std::string& name, double value) {
-  const auto found = args.find(name);
-  return found == args.end() ? value : std::stod(found->second);
-}
 
 // A trial: MLP 2 → hidden → hidden → 2 (ReLU, He init), dropout after each
 // hidden layer, L2 on the weights, SGD with momentum; every random draw from `seed`.
@@ -78,14 +68,17 @@ bool ranked(const train::SearchResult& r) {
 
 int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto args = parse_args(argc, argv);
-  const auto samples = static_cast<std::int64_t>(arg(args, "samples", 300));
-  const auto epochs = static_cast<std::int64_t>(arg(args, "epochs", 40));
-  const auto folds = static_cast<std::int64_t>(arg(args, "folds", 4));
-  const auto trials = static_cast<std::int64_t>(arg(args, "trials", 12));
-  const int threads = static_cast<int>(arg(args, "threads", 2));
+  curriculum::Args args(argc, argv,
+                        "Grid and random search with k-fold cross-validation: a ranked table.");
+  const auto samples = args.get_int("samples", 300, "samples in the data set");
+  const auto epochs = args.get_int("epochs", 40, "training epochs");
+  const auto folds = args.get_int("folds", 4, "folds of the cross-validation");
+  const auto trials = args.get_int("trials", 12, "trials of the random search");
+  const int threads =
+      static_cast<int>(args.get_int("threads", 2, "threads running trials side by side"));
   const std::filesystem::path out =
-      args.contains("out") ? args.at("out") : std::string("runs/11_hyperparameters");
+      args.get_string("out", "runs/11_hyperparameters", "directory of the plots");
+  args.finish();
   std::filesystem::create_directories(out);
 
   const data::Dataset set =

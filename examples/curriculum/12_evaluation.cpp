@@ -25,22 +25,12 @@
 #include <memory>
 #include <string>
 
+#include "curriculum.h"
 #include "nabla.h"
 
 using namespace nabla;
 
 namespace {
-
-std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args;
-  for (int i = 1; i + 1 < argc; i += 2) args[std::string(argv[i]).substr(2)] = argv[i + 1];
-  return args;
-}
-
-double arg(const std::map<std::string, std::string>& args, const std::string& name, double value) {
-  const auto found = args.find(name);
-  return found == args.end() ? value : std::stod(found->second);
-}
 
 struct Problem {
   std::string name;
@@ -134,12 +124,15 @@ Tensor train_and_score(const data::Dataset& train_set,
 
 int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
-  const auto args = parse_args(argc, argv);
-  const auto epochs = static_cast<std::int64_t>(arg(args, "epochs", 30));
-  const std::filesystem::path dir =
-      args.contains("data-dir") ? args.at("data-dir") : data::datasets::kSklearnDataDir;
+  curriculum::Args args(argc, argv,
+                        "A binary classifier's threshold sweep: confusion matrix, precision, "
+                        "recall, F1, ROC and AUC.");
+  const auto epochs = args.get_int("epochs", 30, "training epochs");
+  const std::filesystem::path dir = args.get_string("data-dir", data::datasets::kSklearnDataDir,
+                                                    "where scikit-learn's data files are");
   const std::filesystem::path out =
-      args.contains("out") ? args.at("out") : std::string("runs/12_evaluation");
+      args.get_string("out", "runs/12_evaluation", "directory of the plots");
+  args.finish();
   std::filesystem::create_directories(out);
 
   const Problem problem = load(dir);
