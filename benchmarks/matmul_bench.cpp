@@ -3,6 +3,9 @@
 // with its two backward products on transposed views, the thin output layers,
 // and f64 1024^3, each on 1 and 2 threads.
 //
+// BM_FmaPeak is the ceiling: one core's f32 FMA rate with every operand in
+// registers (AVX-512 where the CPU has it, else AVX2), in the same GFLOP/s.
+//
 // BM_BlisRaw runs the same shapes through bli_sgemm / bli_dgemm on plain
 // buffers with the same strides (after configure_blis(), so with the same
 // kernels): the baseline docs/benchmarks.md compares nabla with. Both live in
@@ -10,6 +13,8 @@
 // on a busy machine.
 #include <benchmark/benchmark.h>
 #include <blis.h>
+
+#include <immintrin.h>
 
 #include <cstdint>
 #include <type_traits>
@@ -76,6 +81,57 @@ void run_raw(benchmark::State& state) {
   set_gflops(state, m, k, n);
 }
 
+// Twelve independent chains of fused multiply-adds, enough to cover the FMA
+// latency on two pipes: `rounds` x 12 FMAs of 16 (AVX-512) or 8 (AVX2)
+// floats, returning a value that depends on all of them so that none is
+// optimised away.
+__attribute__((target("avx512f"))) float fma_chains_512(std::int64_t rounds) {
+  __m512 acc[12];
+  for (int i = 0; i < 12; ++i) acc[i] = _mm512_set1_ps(0.001f * float(i));
+  const __m512 x = _mm512_set1_ps(0.9999f), y = _mm512_set1_ps(1e-4f);
+  for (std::int64_t r = 0; r < rounds; ++r) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; ++i) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
+  }
+  float lanes[16], sum = 0;
+  for (int i = 0; i < 12; ++i) {
+    _mm512_storeu_ps(lanes, acc[i]);
+    for (float v : lanes) sum += v;
+  }
+  return sum;
+}
+
+__attribute__((target("avx2,fma"))) float fma_chains_256(std::int64_t rounds) {
+  __m256 acc[12];
+  for (int i = 0; i < 12; ++i) acc[i] = _mm256_set1_ps(0.001f * float(i));
+  const __m256 x = _mm256_set1_ps(0.9999f), y = _mm256_set1_ps(1e-4f);
+  for (std::int64_t r = 0; r < rounds; ++r) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; ++i) acc[i] = _mm256_fmadd_ps(acc[i], x, y);
+  }
+  float lanes[8], sum = 0;
+  for (int i = 0; i < 12; ++i) {
+    _mm256_storeu_ps(lanes, acc[i]);
+    for (float v : lanes) sum += v;
+  }
+  return sum;
+}
+
+void BM_FmaPeak(benchmark::State& state) {
+  __builtin_cpu_init();
+  const bool wide = __builtin_cpu_supports("avx512f") != 0;
+  constexpr std::int64_t kRounds = 1 << 20;
+  for (auto _ : state) {
+    std::int64_t rounds = kRounds;  // opaque, so the call is not hoisted out of the loop
+    benchmark::DoNotOptimize(rounds);
+    benchmark::DoNotOptimize(wide ? fma_chains_512(rounds) : fma_chains_256(rounds));
+  }
+  state.counters["GFLOPS"] = benchmark::Counter(
+      2.0 * 12 * (wide ? 16 : 8) * double(kRounds) * 1e-9 * double(state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.SetLabel(wide ? "AVX-512" : "AVX2");
+}
+
 void BM_Matmul(benchmark::State& state) {
   run_nabla(state, DType::f32);
 }
@@ -104,6 +160,7 @@ void f64_shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"m", "k", "n", "layout", "threads"});
   b->Args({1024, 1024, 1024, kPlain, 1})->Args({1024, 1024, 1024, kPlain, 2});
 }
+BENCHMARK(BM_FmaPeak)->UseRealTime();
 BENCHMARK(BM_Matmul)->Apply(f32_shapes)->UseRealTime();
 BENCHMARK(BM_BlisRaw)->Apply(f32_shapes)->UseRealTime();
 BENCHMARK(BM_MatmulF64)->Apply(f64_shapes)->UseRealTime();

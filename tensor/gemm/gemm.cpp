@@ -30,14 +30,13 @@ constexpr std::int64_t kPanelCols = 32;
 // the sums, and the thread count must not change a result.
 template <class T>
 Route pick_route(const Product<T>& p) {
-  const std::int64_t m = p.c.rows, n = p.c.cols, k = p.a.cols;
-  const std::int64_t work = m * n * k;
+  const std::int64_t n = p.c.cols, k = p.a.cols;
   if (k > 0) {
     if (n <= kThin) return Route::kThinN;
     if (k <= kThin && p.c.cs == 1) return Route::kThinK;
   }
   if constexpr (std::is_same_v<T, float>) {
-    if (work <= kOwnMaxWork && k > 0 && p.c.cs == 1 && own_gemm_enabled()) return Route::kOwn;
+    if (k > 0 && p.c.cs == 1 && own_gemm_enabled()) return Route::kOwn;
   }
   return Route::kBlis;
 }
@@ -137,7 +136,8 @@ class Schedule {
     }
   }
 
-  // From kSmallGemm on, min(threads, blocks) parts of the own kernel's work:
+  // From kSmallGemm on, min(threads, blocks) parts of the own kernel's work
+  // (two per thread above kMidGemm, as for panels):
   // - two parts, when k is the largest dim and the kernel cuts it into two
   //   blocks: one adds its block's product to C, the other writes its own into
   //   a buffer, added to C once both ran. This is the kernel's own order of
@@ -156,7 +156,10 @@ class Schedule {
     const bool by_cols = n >= m;
     const std::int64_t unit = by_cols ? (n >= 64 ? 64 : 32) : 8;
     const std::int64_t units = ((by_cols ? n : m) + unit - 1) / unit;
-    const std::int64_t parts = m * n * k >= kSmallGemm ? std::min<std::int64_t>(threads, units) : 1;
+    const std::int64_t work = m * n * k;
+    const std::int64_t per_thread = work > kMidGemm ? 2 : 1;
+    const std::int64_t parts =
+        work >= kSmallGemm ? std::min<std::int64_t>(threads * per_thread, units) : 1;
     if (parts <= 1) {
       parts_.push_back({Route::kOwn, p});
       return;

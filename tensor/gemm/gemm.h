@@ -13,16 +13,16 @@
 //   thin-n  k >= 1, n <= kThin                            nabla's thin loops (thin.cpp)
 //   thin-k  k >= 1, k <= kThin, C's rows contiguous       nabla's thin loops
 //   own     f32, AVX-512F CPU, k >= 1,                    nabla's AVX-512 kernel (avx512.cpp)
-//           work <= kOwnMaxWork, C's rows contiguous
-//   blis    everything else (f64, large products,         BLIS, on one thread per call
-//           CPUs without AVX-512F, k = 0)
+//           C's rows contiguous
+//   blis    everything else (f64, CPUs without AVX-512F,  BLIS, on one thread per call
+//           NABLA_OWN_GEMM=0, k = 0)
 //
 // On t >= 2 threads a product becomes parts, each run on one thread by the
 // product's route (parallel_invoke: the caller and the workers take the next
 // part not yet taken):
-//   own     from kSmallGemm on, min(t, blocks) parts: two parts by the
-//           kernel's two blocks of k when k is the largest dim, else column
-//           ranges (n >= m) or row ranges;
+//   own     from kSmallGemm on, min(t, blocks) parts (2t above kMidGemm):
+//           two parts by the kernel's two blocks of k when k is the largest
+//           dim, else column ranges (n >= m) or row ranges;
 //   blis    above kSmallGemm: row panels of whole 32-row blocks (m >= 64) or
 //           column panels of whole 32-column blocks, t of them, 2t above
 //           kMidGemm;
@@ -53,12 +53,6 @@ inline constexpr std::int64_t kThin = 16;
 /// Thin products up to this many multiply-adds run on one thread; larger ones
 /// are split into row panels across threads.
 inline constexpr std::int64_t kThinWork = std::int64_t{1} << 22;
-
-/// f32 products up to this many multiply-adds run on nabla's own AVX-512
-/// kernel when the CPU has it (NOTE [ Own f32 kernel ] in
-/// tensor/gemm/avx512.cpp): the layers of a small network. Larger ones go to
-/// BLIS, whose cache blocking and packing pay off there.
-inline constexpr std::int64_t kOwnMaxWork = std::int64_t{1} << 26;
 
 /// Below this many multiply-adds a product runs on one thread: a 64^3 product
 /// takes a few microseconds, about the cost of waking a second thread.

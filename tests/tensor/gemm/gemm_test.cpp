@@ -21,7 +21,6 @@
 namespace nabla {
 namespace {
 
-
 struct Shape3 {
   std::int64_t m, k, n;
 };
@@ -64,8 +63,9 @@ struct Operands {
 
 // The shapes of each route (NOTE [ GEMM routes ]): thin-n (10 output columns),
 // thin-k (8 inner dims), own (f32 only; split by k, by rows, by columns),
-// panels (f64, or f32 without AVX-512), blis (small, or over kMidGemm; f32
-// over kOwnMaxWork).
+// panels (f64, or f32 without AVX-512), blis (small, or over kMidGemm);
+// 600 x 400 x 300 is above kMidGemm: two own parts per thread, B in blocks of
+// columns.
 const Shape3 kShapes[] = {{100, 256, 10},  {100, 8, 300},   {128, 784, 256},
                           {784, 128, 256}, {64, 100, 300},  {128, 256, 128},
                           {40, 30, 20},    {300, 300, 300}, {600, 400, 300}};
@@ -156,12 +156,54 @@ TEST(GemmSideBySide, SameBitsAsOneAfterTheOtherF64) {
   expect_side_by_side_keeps_every_bit<double>();
 }
 
+// The own kernel's packed paths: B a transposed view (16 x 16 tiles
+// transposed in registers, with k not a multiple of 16), B cut into blocks of
+// columns (n above what half of any L2 holds for one block of k, with a last
+// panel of 40 columns), A a transposed view packed for those blocks. Small
+// integers, so every sum is exact and equals the triple loop in double.
+TEST(GemmRoutes, PackedOperandsGiveTheProductF32) {
+  ThreadCountGuard guard;
+  const Shape3 shapes[] = {{64, 600, 3000}, {100, 333, 777}, {7, 1000, 300}, {130, 45, 200}};
+  for (const Shape3& s : shapes) {
+    const Operands<float> op(s, /*exact=*/true, 5);
+    // Transposed copies: at [k, m] and bt [n, k], read back through strides.
+    std::vector<float> at(op.a.size()), bt(op.b.size());
+    for (std::int64_t i = 0; i < s.m; ++i)
+      for (std::int64_t p = 0; p < s.k; ++p) at[p * s.m + i] = op.a[i * s.k + p];
+    for (std::int64_t p = 0; p < s.k; ++p)
+      for (std::int64_t j = 0; j < s.n; ++j) bt[j * s.k + p] = op.b[p * s.n + j];
+    for (int layout = 0; layout < 4; ++layout) {
+      const bool a_view = layout & 1, b_view = layout & 2;
+      for (int threads : {1, 2}) {
+        std::vector<float> out = op.c;
+        const gemm::Mat<const float> a =
+            a_view ? gemm::Mat<const float>{at.data(), s.m, s.k, 1, s.m}
+                   : gemm::Mat<const float>{op.a.data(), s.m, s.k, s.k, 1};
+        const gemm::Mat<const float> b =
+            b_view ? gemm::Mat<const float>{bt.data(), s.k, s.n, 1, s.k}
+                   : gemm::Mat<const float>{op.b.data(), s.k, s.n, s.n, 1};
+        gemm::multiply<float>({a, b, 1.0f, {out.data(), s.m, s.n, s.n, 1}}, threads);
+        for (std::int64_t i = 0; i < s.m; ++i)
+          for (std::int64_t j = 0; j < s.n; ++j) {
+            double want = op.c[i * s.n + j];
+            for (std::int64_t p = 0; p < s.k; ++p)
+              want += double(op.a[i * s.k + p]) * double(op.b[p * s.n + j]);
+            ASSERT_EQ(double(out[i * s.n + j]), want)
+                << "at (" << i << ", " << j << ") of " << s.m << "x" << s.k << "x" << s.n
+                << (a_view ? ", A a transposed view" : "")
+                << (b_view ? ", B a transposed view" : "") << ", " << threads << " threads";
+          }
+      }
+    }
+  }
+}
+
 TEST(GemmSideBySide, PaysForMidSizedProductsOnTwoOrMoreThreads) {
   EXPECT_FALSE(gemm::side_by_side_pays(128 * 256 * 128, 1));
   EXPECT_TRUE(gemm::side_by_side_pays(128 * 256 * 128, 2));
   EXPECT_TRUE(gemm::side_by_side_pays(128 * 256 * 128, 4));
   EXPECT_FALSE(gemm::side_by_side_pays(32 * 32 * 32, 2));     // small: one thread is enough
-  EXPECT_FALSE(gemm::side_by_side_pays(512 * 512 * 512, 2));  // large: BLIS's own threads
+  EXPECT_FALSE(gemm::side_by_side_pays(512 * 512 * 512, 2));  // large: each on all threads
 }
 
 }  // namespace
