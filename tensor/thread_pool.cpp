@@ -55,13 +55,25 @@ inline void cpu_relax() {
 #endif
 }
 
-constexpr std::uint64_t ticket(std::uint64_t chunks, std::uint64_t next) {
-  return chunks << 32 | next;
+constexpr std::uint64_t ticket(std::uint64_t end, std::uint64_t next) {
+  return end << 32 | next;
 }
+
+// NOTE [ Home slices ]
+// Claiming chunks in one shared order gives each thread whichever chunks it
+// reaches first: on an idle machine the two threads of an optimizer step
+// updated a different mix of halves of each weight every step, and its state,
+// weights and gradients moved between the cores' caches each time. With a
+// slice per thread, thread s starts with chunks
+// [chunks * s / S, chunks * (s + 1) / S) of every job, in order, and only then
+// helps with the others' slices: the same elements land on the same core job
+// after job while every thread is scheduled, and a late thread's slice is
+// still taken over chunk by chunk.
 
 }  // namespace
 
 struct ThreadPool::Worker {
+  int index;  // its home slice (the caller's is 0)
   std::thread thread;
   std::atomic<bool> stop{false};
 };
@@ -81,7 +93,7 @@ ThreadPool& ThreadPool::instance() {
 void ThreadPool::forget_workers() {
   new std::vector<std::unique_ptr<Worker>>(std::move(workers_));
   workers_.clear();
-  ticket_.store(0, std::memory_order_relaxed);
+  for (Slice& slice : slice_) slice.ticket.store(0, std::memory_order_relaxed);
   sleepers_.store(0, std::memory_order_relaxed);
   busy_.store(false, std::memory_order_relaxed);
 }
@@ -95,33 +107,43 @@ ThreadPool::Stats ThreadPool::stats() const {
           serial_jobs_.load(std::memory_order_relaxed)};
 }
 
-std::int64_t ThreadPool::run_chunks() {
-  std::int64_t ran = 0;
-  std::uint64_t t = ticket_.load(std::memory_order_acquire);
+std::int64_t ThreadPool::claim(int s) {
+  std::atomic<std::uint64_t>& ticket = slice_[s].ticket;
+  std::uint64_t t = ticket.load(std::memory_order_acquire);
   while (true) {
-    const std::uint64_t chunks = t >> 32, next = t & 0xFFFFFFFFu;
-    if (next >= chunks) return ran;
-    // A successful claim is a claim of the current job, whose fields stay put
-    // until every claimed chunk is done.
-    if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel,
-                                       std::memory_order_acquire))
-      continue;
-    const auto chunk = static_cast<std::int64_t>(next);
-    t_in_chunk = true;
-    try {
-      fn_(ctx_, chunk);
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(error_mutex_);
-      if (error_chunk_ < 0 || chunk < error_chunk_) {
-        error_ = std::current_exception();
-        error_chunk_ = chunk;
-      }
-    }
-    t_in_chunk = false;
-    ++ran;
-    done_.fetch_add(1, std::memory_order_release);
-    t = ticket_.load(std::memory_order_acquire);
+    const std::uint64_t end = t >> 32, next = t & 0xFFFFFFFFu;
+    if (next >= end) return -1;
+    // A successful claim is a claim of the current job (the slices of a
+    // finished job are all used up), whose fields stay put until every
+    // claimed chunk is done.
+    if (ticket.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel,
+                                     std::memory_order_acquire))
+      return static_cast<std::int64_t>(next);
   }
+}
+
+std::int64_t ThreadPool::run_chunks(int home) {
+  std::int64_t ran = 0;
+  const int slices = slices_.load(std::memory_order_acquire);
+  for (int i = 0; i < slices; ++i) {
+    const int s = (home + i) % slices;
+    for (std::int64_t chunk = claim(s); chunk >= 0; chunk = claim(s)) {
+      t_in_chunk = true;
+      try {
+        fn_(ctx_, chunk);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex_);
+        if (error_chunk_ < 0 || chunk < error_chunk_) {
+          error_ = std::current_exception();
+          error_chunk_ = chunk;
+        }
+      }
+      t_in_chunk = false;
+      ++ran;
+      done_.fetch_add(1, std::memory_order_release);
+    }
+  }
+  return ran;
 }
 
 void ThreadPool::worker_loop(Worker* self, std::uint32_t seen) {
@@ -129,7 +151,7 @@ void ThreadPool::worker_loop(Worker* self, std::uint32_t seen) {
     const std::uint32_t g = generation_.load(std::memory_order_seq_cst);
     if (g != seen) {
       seen = g;
-      run_chunks();
+      run_chunks(self->index);
       continue;
     }
     // Spin for the next job, then sleep until one is published.
@@ -161,6 +183,7 @@ void ThreadPool::resize(int workers) {
   }
   while (workers_.size() < target) {
     auto w = std::make_unique<Worker>();
+    w->index = static_cast<int>(workers_.size()) + 1;
     Worker* raw = w.get();
     // The generation before the job that is about to be published: a worker
     // that starts after the publication must still see that job as new.
@@ -212,11 +235,16 @@ bool ThreadPool::run(std::int64_t chunks, int threads, ChunkFn fn, void* ctx) {
   error_ = nullptr;
   error_chunk_ = -1;
   done_.store(0, std::memory_order_relaxed);
-  ticket_.store(ticket(static_cast<std::uint64_t>(chunks), 0), std::memory_order_release);
+  const int slices = std::min(threads, kMaxSlices);
+  for (int sl = 0; sl < slices; ++sl)
+    slice_[sl].ticket.store(ticket(static_cast<std::uint64_t>(chunks * (sl + 1) / slices),
+                                   static_cast<std::uint64_t>(chunks * sl / slices)),
+                            std::memory_order_release);
+  slices_.store(slices, std::memory_order_release);
   generation_.fetch_add(1, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) > 0) generation_.notify_all();
 
-  const std::int64_t ran = run_chunks();
+  const std::int64_t ran = run_chunks(0);
   const std::int64_t worked = now_ns();
   for (int i = 1; done_.load(std::memory_order_acquire) < chunks; ++i) {
     if (i % 64 != 0) {

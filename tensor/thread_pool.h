@@ -1,12 +1,17 @@
 // The threads behind parallel_for and parallel_invoke (internal to tensor/).
 //
-// A job is a number of chunks. The calling thread and the pool's workers take
-// chunks one at a time from a shared counter, so a worker that the operating
-// system has not scheduled (another process is busy on its core) takes none,
-// and the caller runs them itself instead of waiting at a barrier for it: a
-// job takes at most about its one-thread time plus a wake-up, on an idle or a
-// busy machine alike. Between jobs a worker spins briefly (the next op of a
-// training step comes within microseconds), then sleeps.
+// A job is a number of chunks, cut into one slice of consecutive chunks per
+// thread. Each thread takes the chunks of its own slice one at a time, then
+// those left in the others' slices, so a worker that the operating system has
+// not scheduled (another process is busy on its core) takes none, and the
+// caller runs them itself instead of waiting at a barrier for it: a job takes
+// at most about its one-thread time plus a wake-up, on an idle or a busy
+// machine alike. On an idle machine each thread runs its own slice, the same
+// part of a tensor in every job: an optimizer's state and the half of a
+// weight a thread updates stay in that core's cache from step to step instead
+// of moving between cores (see NOTE [ Home slices ] in thread_pool.cpp).
+// Between jobs a worker spins briefly (the next op of a training step comes
+// within microseconds), then sleeps.
 //
 // When the caller nevertheless waits long for a chunk a worker took (the
 // worker was preempted in the middle of it), the pool runs the following jobs
@@ -63,18 +68,28 @@ class ThreadPool {
   void forget_workers();
   void resize(int workers);
   void worker_loop(Worker* self, std::uint32_t seen);
-  // Claims and runs chunks of the current job until none is left; returns how
-  // many this thread ran.
-  std::int64_t run_chunks();
+  // Claims and runs chunks of the current job until none is left, from slice
+  // `home` first; returns how many this thread ran.
+  std::int64_t run_chunks(int home);
+  // Claims the next chunk of slice s; returns it, or -1 when none is left.
+  std::int64_t claim(int s);
   bool backing_off(std::int64_t now_ns);
   void note_wait(std::int64_t chunk_ns, std::int64_t waited_ns, std::int64_t now_ns);
 
-  // The current job. Written by the caller that holds busy_, before ticket_ is
-  // published; read by a worker only after it claimed a chunk through ticket_.
+  // The current job. Written by the caller that holds busy_, before the
+  // slices are published; read by a worker only after it claimed a chunk
+  // through a slice.
   ChunkFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  // High 32 bits: the job's chunk count; low 32 bits: the next unclaimed chunk.
-  std::atomic<std::uint64_t> ticket_{0};
+  // The job's slices: slice s is thread s's (0: the caller, w: worker w), its
+  // ticket holding the end of its chunks (high 32 bits) and the next unclaimed
+  // one (low 32 bits); slices_ of them are in use.
+  static constexpr int kMaxSlices = 64;
+  struct alignas(64) Slice {
+    std::atomic<std::uint64_t> ticket{0};
+  };
+  Slice slice_[kMaxSlices];
+  std::atomic<int> slices_{0};
   std::atomic<std::int64_t> done_{0};
   std::atomic<std::uint32_t> generation_{0};
   std::atomic<int> sleepers_{0};

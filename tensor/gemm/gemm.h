@@ -50,13 +50,19 @@ namespace nabla::gemm {
 /// tensor/gemm/thin.cpp). The output layer of a 10-class classifier is thin.
 inline constexpr std::int64_t kThin = 16;
 
-/// Thin products up to this many multiply-adds run on one thread; larger ones
-/// are split into row panels across threads.
-inline constexpr std::int64_t kThinWork = std::int64_t{1} << 22;
+/// Below this many multiply-adds a product runs on one thread (thin ones too):
+/// a 40^3 product takes about 1 us on one core. Above it, the parts of a product
+/// follow the slices the threads take in elementwise jobs (thread_pool.h): the
+/// first layer's x·W at batch 1 splits W's rows, its gradient's rows split the
+/// same way, and the optimizer's step then finds each half of W and of its
+/// gradient in the cache of the core that updates it. Split at 2^18 instead,
+/// the batch-1 step of a 784-256-128-10 MLP took 1.3x its one-thread time on
+/// two threads (the halves moved between cores); at 2^16, 0.85x.
+inline constexpr std::int64_t kSmallGemm = std::int64_t{1} << 16;
 
-/// Below this many multiply-adds a product runs on one thread: a 64^3 product
-/// takes a few microseconds, about the cost of waking a second thread.
-inline constexpr std::int64_t kSmallGemm = 64 * 64 * 64;
+/// Thin products up to this many multiply-adds run on one thread; larger ones
+/// are split into row panels across threads (the slices of kSmallGemm).
+inline constexpr std::int64_t kThinWork = kSmallGemm;
 
 /// Up to this many multiply-adds a product is mid-sized: one panel per thread
 /// (a 128 x 256 x 128 product: 51 us for two row panels against 70 on one), and

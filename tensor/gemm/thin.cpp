@@ -5,10 +5,10 @@
 // h·W and its weight gradient hᵀ·δ) or at most kThin inner dims (δ·Wᵀ through
 // that layer) is too thin for BLIS's 32 x 12 register blocks: packing and
 // setting up the call take several times longer than its few hundred thousand
-// multiply-adds. Such products run here, on one thread, with a row of C in
-// vector lanes: all its columns (thin n) or a run of them (thin k). Each element of C is
-// still a sum over k in T, in order, so results differ from BLIS's only by
-// rounding. Larger products (kThinWork) go to BLIS, which can use threads.
+// multiply-adds. Such products run here, with a row of C in vector lanes: all
+// its columns (thin n) or a run of them (thin k), on one thread, or as row
+// panels on several above kThinWork. Each element of C is still a sum over k
+// in T, in order, so results differ from BLIS's only by rounding.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -137,6 +138,47 @@ TEST(ParallelInvoke, RunsTasksOnTwoThreadsAtOnce) {
   });
   EXPECT_TRUE(both.load());
   EXPECT_NE(ran_on[0], ran_on[1]);
+}
+
+// NOTE [ Home slices ] (tensor/thread_pool.cpp): each thread starts with its
+// own slice of a job's chunks, in order, so the same elements land on the same
+// thread job after job. The caller's first chunk is 0; a worker's first chunk
+// is never in the caller's slice (the caller finishes its own slice before it
+// takes any of the worker's, so by the time a worker could find its own slice
+// used up, the caller's is too). With one shared order of chunks, the worker
+// took chunk 1.
+TEST(ThreadPool, EachThreadStartsWithItsOwnSlice) {
+  ThreadCountGuard guard;
+  set_num_threads(2);
+  detail::ThreadPool::instance().reset_backoff();
+  for (int job = 0; job < 20; ++job) {
+    std::thread::id ran_on[8];
+    std::atomic<int> order{0};
+    int position[8];
+    parallel_for(0, 8, 1, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t i = begin; i < end; ++i) {
+        ran_on[i] = std::this_thread::get_id();
+        position[i] = order++;
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+      }
+    });
+    const std::thread::id caller = std::this_thread::get_id();
+    EXPECT_EQ(ran_on[0], caller) << "job " << job;
+    int caller_first = 8, worker_first = 8;
+    std::int64_t worker_first_chunk = -1;
+    for (int i = 0; i < 8; ++i) {
+      if (ran_on[i] == caller) {
+        caller_first = std::min(caller_first, position[i]);
+      } else if (position[i] < worker_first) {
+        worker_first = position[i];
+        worker_first_chunk = i;
+      }
+    }
+    EXPECT_EQ(position[0], caller_first) << "job " << job;
+    if (worker_first_chunk >= 0) {
+      EXPECT_GE(worker_first_chunk, 4) << "job " << job;
+    }
+  }
 }
 
 // NOTE [ Stolen time ] (tensor/thread_pool.cpp): when the caller waits long
