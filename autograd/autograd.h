@@ -19,6 +19,7 @@
 #include "autograd/op_list.h"
 #include "autograd/reduce.h"
 #include "autograd/shape_ops.h"
+#include "autograd/solve.h"
 #include "autograd/step_through.h"
 #include "autograd/trace.h"
 #include "autograd/value_text.h"

@@ -82,6 +82,11 @@ inline constexpr OpInfo kOps[] = {
      "∂L/∂A = g·Bᵀ, ∂L/∂B = Aᵀ·g (g = ∂L/∂C; 1-D · 1-D: ∂L/∂a = g·b, ∂L/∂b = g·a)"},
     {"LinearBackward", "linear", "linalg",
      "∂L/∂x = g·Wᵀ, ∂L/∂W = xᵀ·g, ∂L/∂b = Σ_rows g (g = ∂L/∂y)"},
+    // solve.cpp
+    {"SolveBackward", "solve", "solve", "X = A⁻¹B: ∂L/∂B = A⁻ᵀ·g, ∂L/∂A = −A⁻ᵀ·g·Xᵀ (g = ∂L/∂X)"},
+    {"LstsqBackward", "lstsq", "solve",
+     "x = (AᵀA)⁻¹Aᵀb, r = b − A·x, z = (AᵀA)⁻¹·g: ∂L/∂b = A·z, ∂L/∂A = r·zᵀ − A·z·xᵀ "
+     "(g = ∂L/∂x; m ≥ n)"},
     // shape_ops.cpp
     {"ReshapeBackward", "reshape, view, flatten, squeeze, unsqueeze", "shape_ops",
      "grad_x = reshape(grad_out, x.shape)"},

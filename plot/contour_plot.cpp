@@ -12,7 +12,7 @@
 namespace nabla::plot {
 
 std::string contour_script(const std::function<double(double, double)>& f,
-                           const std::vector<Series>& paths,
+                           const std::vector<Curve>& paths,
                            const std::filesystem::path& path,
                            const ContourPlotOptions& options) {
   constexpr const char* op = "plot_contour";
@@ -28,7 +28,7 @@ std::string contour_script(const std::function<double(double, double)>& f,
               o.level_count, " is outside [1, 100]");
   for (double level : o.levels)
     NABLA_CHECK(std::isfinite(level), op, "level ", level, " is not finite");
-  for (const Series& p : paths) {
+  for (const Curve& p : paths) {
     NABLA_CHECK(p.x.size() == p.y.size(), op, "path '", p.name, "' has ", p.x.size(),
                 " x values but ", p.y.size(), " y values");
     NABLA_CHECK(!p.x.empty(), op, "path '", p.name, "' has no point");
@@ -82,7 +82,7 @@ std::string contour_script(const std::function<double(double, double)>& f,
 }
 
 void plot_contour(const std::function<double(double, double)>& f,
-                  const std::vector<Series>& paths,
+                  const std::vector<Curve>& paths,
                   const std::filesystem::path& path,
                   const ContourPlotOptions& options) {
   render_gnuplot(contour_script(f, paths, path, options), path, "plot_contour");

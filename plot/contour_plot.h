@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "plot/line_plot.h"
+#include "plot/curve_plot.h"
 
 namespace nabla::plot {
 
@@ -49,19 +49,19 @@ struct ContourPlotOptions {
 /// r = resolution; datablock $grid holds "x y f(x, y)" lines, x varying
 /// fastest and a blank line after each row (NaN where f is not finite).
 /// gnuplot turns it into contour lines (a table $contours), and each path i
-/// (a Series: name, x, y) becomes datablock $path<i> drawn over them. Throws
+/// (a Curve: name, x, y; its style is not used) becomes datablock $path<i> drawn over them. Throws
 /// nabla::Error for an empty f, a rectangle that is not finite with min <
 /// max, a resolution outside [2, 1000], a level_count outside [1, 100] (when
 /// no levels are given), non-finite levels, a path whose x and y differ in
 /// length or that is empty, and titles holding control characters.
 std::string contour_script(const std::function<double(double, double)>& f,
-                           const std::vector<Series>& paths,
+                           const std::vector<Curve>& paths,
                            const std::filesystem::path& path,
                            const ContourPlotOptions& options = {});
 
 /// Draws the contours of f with the paths over them into `path`.
 void plot_contour(const std::function<double(double, double)>& f,
-                  const std::vector<Series>& paths,
+                  const std::vector<Curve>& paths,
                   const std::filesystem::path& path,
                   const ContourPlotOptions& options = {});
 

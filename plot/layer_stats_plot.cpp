@@ -29,26 +29,25 @@ std::string layer_stats_script(
     const std::filesystem::path& path,
     const LayerStatsPlotOptions& options) {
   NABLA_CHECK(!runs.empty(), kOp, "no runs to plot");
-  CurvePlotOptions line{.title = options.title,
-                        .xlabel = "layer (1 = next to the input)",
-                        .ylabel = options.key,
-                        .log_y = options.log_y,
-                        .key = options.legend,
-                        .width = options.width,
-                        .height = options.height};
-  std::vector<Curve> series;
+  Panel panel{.title = options.title,
+              .x_label = "layer (1 = next to the input)",
+              .y_label = options.key,
+              .log_y = options.log_y,
+              .legend = options.legend};
   for (const auto& [name, rows] : runs) {
-    Curve s{name, {}, {}, {}};
+    Curve s{name, {}, {}, Style::line_points};
     for (const nn::LayerStats& row : rows) {
       const double value = layer_stat(row, options.key);
-      if (std::isnan(value)) continue;
+      // Layers without the statistic (an activation has no gradient norm), and
+      // zeros a logarithmic axis cannot show (a layer whose gradient is exactly 0).
+      if (std::isnan(value) || (options.log_y && value <= 0)) continue;
       s.x.push_back(static_cast<double>(s.x.size() + 1));
       s.y.push_back(value);
-      if (runs.size() == 1) line.x_tics.push_back({s.x.back(), row.layer});
+      if (runs.size() == 1) panel.x_tics.push_back({s.x.back(), row.layer});
     }
-    series.push_back(std::move(s));
+    panel.curves.push_back(std::move(s));
   }
-  return curve_plot_script(series, path, line);
+  return curve_plot_script({panel}, path, {.width = options.width, .height = options.height});
 }
 
 void plot_layer_stats(const std::vector<std::pair<std::string, std::vector<nn::LayerStats>>>& runs,

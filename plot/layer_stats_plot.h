@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nn/layer_stats.h"
+#include "plot/curve_plot.h"
 
 namespace nabla::plot {
 
@@ -19,8 +20,7 @@ struct LayerStatsPlotOptions {
   std::string key = "grad_norm";
   bool log_y = true;
   std::string title = {};
-  /// Where the legend goes ("top left", "bottom right", ...).
-  std::string legend = "top left";
+  Legend legend = Legend::top_left;
   int width = 720;
   int height = 480;
 };
@@ -30,10 +30,10 @@ struct LayerStatsPlotOptions {
 double layer_stat(const nn::LayerStats& stats, const std::string& key);
 
 /// The gnuplot script of plot_layer_stats. Each run is drawn over the layers
-/// where its value is finite (activation modules have no gradient norm),
-/// numbered 1, 2, ... from the input; with a single run the tics name the
-/// layers. Throws nabla::Error naming "plot_layer_stats" for no runs, an
-/// unknown key, and as curve_plot_script.
+/// where its value is finite (activation modules have no gradient norm) and,
+/// on the logarithmic axis, > 0, numbered 1, 2, ... from the input; with a
+/// single run the tics name the layers. Throws nabla::Error naming
+/// "plot_layer_stats" for no runs, an unknown key, and as curve_plot_script.
 std::string layer_stats_script(
     const std::vector<std::pair<std::string, std::vector<nn::LayerStats>>>& runs,
     const std::filesystem::path& path,

@@ -19,27 +19,25 @@ std::string lr_find_script(const std::vector<double>& lrs,
   NABLA_CHECK(lrs.size() == losses.size() && lrs.size() == smoothed.size() && lrs.size() >= 2, op,
               "need lrs, losses and smoothed losses of one length >= 2, got ", lrs.size(), ", ",
               losses.size(), " and ", smoothed.size());
-  CurvePlotOptions line{.title = options.title,
-                        .xlabel = "learning rate",
-                        .ylabel = "loss",
-                        .log_x = true,
-                        .key = "top left",
-                        .width = options.width,
-                        .height = options.height};
+  Panel panel{
+      .title = options.title,
+      .x_label = "learning rate",
+      .y_label = "loss",
+      .log_x = true,
+      .legend = Legend::top_left,
+      .curves = {{"loss per batch", lrs, losses, Style::points, 0.4}, {"smoothed", lrs, smoothed}}};
   const double lowest = *std::min_element(smoothed.begin(), smoothed.end());
   if (std::isfinite(smoothed.front()) && std::isfinite(lowest) && smoothed.front() > lowest) {
     const double span = smoothed.front() - lowest;
-    line.y_min = lowest - 0.1 * span;
-    line.y_max = smoothed.front() + 2 * span;
+    panel.y_min = lowest - 0.1 * span;
+    panel.y_max = smoothed.front() + 2 * span;
   }
   if (options.suggested_lr > 0) {
     char label[48];
     std::snprintf(label, sizeof label, "suggested %.2g", options.suggested_lr);
-    line.x_markers.push_back({options.suggested_lr, label});
+    panel.x_markers.push_back({options.suggested_lr, label});
   }
-  return curve_plot_script(
-      {{"loss per batch", lrs, losses, "points pt 7 ps 0.4"}, {"smoothed", lrs, smoothed, "lines"}},
-      path, line);
+  return curve_plot_script({panel}, path, {.width = options.width, .height = options.height});
 }
 
 void plot_lr_find(const std::vector<double>& lrs,

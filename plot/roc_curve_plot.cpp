@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "plot/curve_plot.h"
 #include "plot/gnuplot.h"
@@ -24,13 +25,13 @@ std::string roc_curve_script(const metrics::RocCurve& curve,
   char legend[64];
   std::snprintf(legend, sizeof legend, " (AUC %.3f)", auc);
   std::vector<Curve> series = {
-      {options.name + legend, curve.fpr, curve.tpr, "lines"},
-      {"chance", {0.0, 1.0}, {0.0, 1.0}, "lines dashtype 2"},
+      {options.name + legend, curve.fpr, curve.tpr},
+      {"chance", {0.0, 1.0}, {0.0, 1.0}, Style::dashed},
   };
   if (!options.thresholds.empty()) {
     NABLA_CHECK(curve.thresholds.size() == curve.fpr.size(), op,
                 "the curve has no thresholds to mark");
-    Curve marks{"thresholds", {}, {}, "points pt 7 ps 1.2"};
+    Curve marks{"thresholds", {}, {}, Style::points, 1.2};
     for (const double t : options.thresholds) {
       // The operating point of "positive when score >= t": the last curve
       // point whose threshold is still >= t (thresholds decrease).
@@ -43,17 +44,16 @@ std::string roc_curve_script(const metrics::RocCurve& curve,
     }
     series.push_back(std::move(marks));
   }
-  return curve_plot_script(series, path,
-                           {.title = options.title,
-                            .xlabel = "false positive rate",
-                            .ylabel = "true positive rate",
-                            .x_min = 0,
-                            .x_max = 1,
-                            .y_min = 0,
-                            .y_max = 1.02,
-                            .key = "bottom right",
-                            .width = options.width,
-                            .height = options.height});
+  return curve_plot_script({{.title = options.title,
+                             .x_label = "false positive rate",
+                             .y_label = "true positive rate",
+                             .x_min = 0,
+                             .x_max = 1,
+                             .y_min = 0,
+                             .y_max = 1.02,
+                             .legend = Legend::bottom_right,
+                             .curves = std::move(series)}},
+                           path, {.width = options.width, .height = options.height});
 }
 
 void plot_roc_curve(const metrics::RocCurve& curve,

@@ -3,8 +3,8 @@
 // LU with partial pivoting (?gesv) and lstsq for the least-squares solution
 // of an over- or underdetermined system by QR or LQ (?gels). Both copy their
 // operands into column-major scratch buffers (LAPACK's layout), so any view
-// may be passed. No gradient: these are kernels for examples and reference
-// solutions, not autograd ops.
+// may be passed. Tensors only: the differentiable solve and lstsq on
+// Variables, with their backward rules, are in autograd/solve.h.
 #pragma once
 
 #include "tensor/tensor.h"

@@ -175,15 +175,18 @@ int main(int argc, char** argv) {
     std::printf("FAILED: gradient descent did not reach the least-squares W within 1e-6\n");
     ok = false;
   }
+  using plot::Style;
   plot::plot_curves(
-      {{"batch GD, noisy data", batch.epochs, batch.distances},
-       {"online delta rule, noisy data", online.epochs, online.distances},
-       {"online delta rule, noise-free data", online_clean.epochs, online_clean.distances}},
-      out / "distance_to_least_squares.png",
-      {.title = "Gradient descent against the least-squares solution",
-       .xlabel = "epoch",
-       .ylabel = "max |W - W_ls|",
-       .log_y = true});
+      {{.title = "Gradient descent against the least-squares solution",
+        .x_label = "epoch",
+        .y_label = "max |W - W_ls|",
+        .log_y = true,
+        .curves = {{"batch GD, noisy data", batch.epochs, batch.distances, Style::line_points},
+                   {"online delta rule, noisy data", online.epochs, online.distances,
+                    Style::line_points},
+                   {"online delta rule, noise-free data", online_clean.epochs,
+                    online_clean.distances, Style::line_points}}}},
+      out / "distance_to_least_squares.png");
 
   // ---- Part 2: softmax + cross-entropy against sigmoid + SSE.
   const data::Dataset blobs = data::datasets::blobs({.n_per_class = samples / 2,
@@ -217,12 +220,13 @@ int main(int argc, char** argv) {
   std::vector<double> e_axis;
   for (std::size_t e = 0; e < ce.accuracy.size(); ++e) e_axis.push_back(static_cast<double>(e + 1));
   plot::plot_curves(
-      {{"softmax + cross-entropy", e_axis, ce.accuracy}, {"sigmoid + SSE", e_axis, sse.accuracy}},
-      out / "classifier_accuracy.png",
-      {.title = "Linear classifier: softmax + CE against sigmoid + SSE",
-       .xlabel = "epoch",
-       .ylabel = "training accuracy",
-       .key = "bottom right"});
+      {{.title = "Linear classifier: softmax + CE against sigmoid + SSE",
+        .x_label = "epoch",
+        .y_label = "training accuracy",
+        .legend = plot::Legend::bottom_right,
+        .curves = {{"softmax + cross-entropy", e_axis, ce.accuracy, Style::line_points},
+                   {"sigmoid + SSE", e_axis, sse.accuracy, Style::line_points}}}},
+      out / "classifier_accuracy.png");
   if (!(ce_reach > 0 && (sse_reach < 0 || ce_reach < sse_reach))) {
     std::printf("FAILED: softmax + cross-entropy did not reach 80%% before sigmoid + SSE\n");
     ok = false;

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
 
   curriculum::Table table(
       {"regime", "batch", "steps/epoch", "loss after 1 epoch", "final loss", "train seconds"});
-  std::vector<plot::Series> by_epoch, by_time;
+  std::vector<plot::Curve> by_epoch, by_time;
   std::vector<double> final_loss;
   for (const Regime& regime : regimes) {
     manual_seed(seed);  // the same initial weights for every regime
@@ -94,25 +94,25 @@ int main(int argc, char** argv) {
     table.add({regime.name, std::to_string(regime.batch_size), std::to_string(steps),
                format("%.4f", clock->loss.front()), format("%.4f", clock->loss.back()),
                format("%.3f", clock->seconds.back())});
-    by_epoch.push_back({regime.name, clock->epochs, clock->loss});
-    by_time.push_back({regime.name, clock->seconds, clock->loss});
+    by_epoch.push_back({regime.name, clock->epochs, clock->loss, plot::Style::line_points, 0.6});
+    by_time.push_back({regime.name, clock->seconds, clock->loss, plot::Style::line_points, 0.6});
     final_loss.push_back(clock->loss.back());
   }
   std::printf("Two moons, %lld points, MLP 2-32-32-2 (tanh), SGD lr %g, %lld epochs each\n\n",
               static_cast<long long>(size), lr, static_cast<long long>(epochs));
   table.print();
 
-  plot::plot_lines({{.title = "loss against epochs",
-                     .x_label = "epoch",
-                     .y_label = "training loss",
-                     .log_y = true,
-                     .series = by_epoch},
-                    {.title = "loss against wall time",
-                     .x_label = "seconds of training",
-                     .y_label = "training loss",
-                     .log_y = true,
-                     .series = by_time}},
-                   out / "batch_regimes.png", {.points = true});
+  plot::plot_curves({{.title = "loss against epochs",
+                      .x_label = "epoch",
+                      .y_label = "training loss",
+                      .log_y = true,
+                      .curves = by_epoch},
+                     {.title = "loss against wall time",
+                      .x_label = "seconds of training",
+                      .y_label = "training loss",
+                      .log_y = true,
+                      .curves = by_time}},
+                    out / "batch_regimes.png");
   std::cout << "\nWrote batch_regimes.png in " << out.string() << "\n\n";
 
   curriculum::Checks checks;

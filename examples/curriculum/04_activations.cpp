@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
                                        Activation::leaky_relu, Activation::elu,  Activation::gelu,
                                        Activation::softplus};
   curriculum::Table table({"activation", "f(x) range on the grid", "min f'", "max f'", "f'(0)"});
-  std::vector<plot::Series> values, derivatives;
+  std::vector<plot::Curve> values, derivatives;
   curriculum::Checks checks;
   auto row = [&](const std::string& name, const Curve& c) {
     table.add({name, format("[%.3f, %.3f]", min_of(c.y), max_of(c.y)), format("%.4f", min_of(c.dy)),
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   }
 
   // The slope λ: σ(λx) and tanh(λx).
-  std::vector<plot::Series> sig_values, sig_derivatives, tanh_values, tanh_derivatives;
+  std::vector<plot::Curve> sig_values, sig_derivatives, tanh_values, tanh_derivatives;
   for (double slope : {0.5, 1.0, 2.0, 4.0}) {
     const std::string s = format("%g", slope);
     const Curve c = evaluate(Activation::sigmoid, slope, x);
@@ -106,15 +106,15 @@ int main(int argc, char** argv) {
               static_cast<long long>(points), -range, range);
   table.print();
 
-  plot::plot_lines(
-      {{.title = "activation functions", .x_label = "x", .y_label = "f(x)", .series = values},
-       {.title = "derivatives", .x_label = "x", .y_label = "f'(x)", .series = derivatives}},
+  plot::plot_curves(
+      {{.title = "activation functions", .x_label = "x", .y_label = "f(x)", .curves = values},
+       {.title = "derivatives", .x_label = "x", .y_label = "f'(x)", .curves = derivatives}},
       out / "activations.png");
-  plot::plot_lines(
-      {{.title = "sigmoid(λx)", .x_label = "x", .series = sig_values},
-       {.title = "derivative: λ σ (1 − σ) ≤ λ/4", .x_label = "x", .series = sig_derivatives},
-       {.title = "tanh(λx)", .x_label = "x", .series = tanh_values},
-       {.title = "derivative: λ (1 − tanh²) ≤ λ", .x_label = "x", .series = tanh_derivatives}},
+  plot::plot_curves(
+      {{.title = "sigmoid(λx)", .x_label = "x", .curves = sig_values},
+       {.title = "derivative: λ σ (1 − σ) ≤ λ/4", .x_label = "x", .curves = sig_derivatives},
+       {.title = "tanh(λx)", .x_label = "x", .curves = tanh_values},
+       {.title = "derivative: λ (1 − tanh²) ≤ λ", .x_label = "x", .curves = tanh_derivatives}},
       out / "slopes.png", {.width = 900, .height = 640});
   std::cout << "\nWrote activations.png and slopes.png in " << out.string() << "\n\n";
   return checks.status();

@@ -166,20 +166,18 @@ int main(int argc, char** argv) {
   }
   plot::plot_layer_stats(runs, out / "gradient_norms.png",
                          {.title = "Gradient norm per Linear layer at initialisation (20 layers)",
-                          .legend = "bottom right",
+                          .legend = plot::Legend::bottom_right,
                           .width = 800});
-  std::vector<plot::Curve> curves;
+  plot::Panel training{.title = "Training accuracy",
+                       .x_label = "epoch",
+                       .y_label = "accuracy",
+                       .legend = plot::Legend::bottom_right};
   for (std::size_t i : {1, 2, 5, 6, 7, 8, 9}) {
-    plot::Curve s{configs[i].name, {}, outcomes[i].accuracy, {}};
+    plot::Curve s{configs[i].name, {}, outcomes[i].accuracy, plot::Style::line_points};
     for (std::size_t e = 0; e < s.y.size(); ++e) s.x.push_back(static_cast<double>(e + 1));
-    curves.push_back(std::move(s));
+    training.curves.push_back(std::move(s));
   }
-  plot::plot_curves(curves, out / "training.png",
-                    {.title = "Training accuracy",
-                     .xlabel = "epoch",
-                     .ylabel = "accuracy",
-                     .key = "bottom right",
-                     .width = 800});
+  plot::plot_curves({training}, out / "training.png", {.width = 800});
 
   // The lessons that are facts.
   bool ok = true;

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   curriculum::Table train_table({"initialisation", "loss epoch 1",
                                  "loss epoch " + std::to_string(epochs), "accuracy",
                                  "first epoch >= 0.9", "unit spread"});
-  std::vector<plot::Series> std_curves, loss_curves;
+  std::vector<plot::Curve> std_curves, loss_curves;
   std::vector<plot::Sample> last_layer;
   std::vector<double> spread, saturated_total;
   for (const Scheme& scheme : schemes) {
@@ -192,17 +192,18 @@ int main(int argc, char** argv) {
       static_cast<long long>(epochs));
   train_table.print();
 
-  plot::plot_lines({{.title = "activation std per hidden layer at initialisation",
-                     .x_label = "hidden layer",
-                     .y_label = "std of tanh outputs",
-                     .series = std_curves},
-                    {.title = "training loss",
-                     .x_label = "epoch",
-                     .y_label = "loss",
-                     .log_y = true,
-                     .series = loss_curves}},
-                   out / "initialisation.png",
-                   {.legend = plot::Legend::outside_right, .width = 1100, .height = 380});
+  plot::plot_curves({{.title = "activation std per hidden layer at initialisation",
+                      .x_label = "hidden layer",
+                      .y_label = "std of tanh outputs",
+                      .legend = plot::Legend::outside_right,
+                      .curves = std_curves},
+                     {.title = "training loss",
+                      .x_label = "epoch",
+                      .y_label = "loss",
+                      .log_y = true,
+                      .legend = plot::Legend::outside_right,
+                      .curves = loss_curves}},
+                    out / "initialisation.png", {.width = 1100, .height = 380});
   plot::plot_histograms(last_layer, out / "last_hidden_layer.png",
                         {.bins = 40,
                          .low = -1,

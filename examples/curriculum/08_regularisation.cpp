@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
                                        {"early stopping", {}, 0.0, true}};
   curriculum::Table table({"method", "epochs", "train loss", "val loss", "best val loss",
                            "val accuracy", "|w| < 0.01", "max |w|"});
-  std::vector<plot::LinePanel> panels;
+  std::vector<plot::Panel> panels;
   std::vector<plot::Sample> weights;
   std::vector<double> final_val, best_val, near_zero;
   for (const Method& m : methods) {
@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
                       .x_label = "epoch",
                       .y_label = "loss",
                       .log_y = true,
-                      .series = {{"train", epoch_axis, history["loss"]},
+                      .curves = {{"train", epoch_axis, history["loss"]},
                                  {"validation", epoch_axis, val_curve}}});
     weights.push_back({m.name, w});
   }
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   std::cout << "(train and val loss: cross-entropy of the final weights without the penalty;\n"
                " best val loss and the curves include it, as fit logs them)\n";
 
-  plot::plot_lines(panels, out / "curves.png", {.columns = 5, .width = 1600, .height = 330});
+  plot::plot_curves(panels, out / "curves.png", {.columns = 5, .width = 1600, .height = 330});
   plot::plot_histograms(weights, out / "weights.png",
                         {.bins = 60,
                          .title = "all weights after training",

@@ -79,14 +79,14 @@ int main(int argc, char** argv) {
   // Rosenbrock's function: two scalar Variables and their paths.
   curriculum::Table surface(
       {"optimizer", "lr", "final x", "final y", "f(x, y)", "distance to (1, 1)", "first f < 0.01"});
-  std::vector<plot::Series> paths, surface_curves;
+  std::vector<plot::Curve> paths, surface_curves;
   curriculum::Checks checks;
   for (const Choice& c : choices) {
     Variable x(from_vector(std::vector<double>{x0}), true);
     Variable y(from_vector(std::vector<double>{y0}), true);
     auto opt = make_optimizer(c.name, {x, y}, c.surface_lr);
-    plot::Series path{c.name, {x0}, {y0}};
-    plot::Series curve{c.name, {0}, {rosenbrock(x0, y0)}};
+    plot::Curve path{c.name, {x0}, {y0}};
+    plot::Curve curve{c.name, {0}, {rosenbrock(x0, y0)}};
     std::int64_t first_below = -1;
     for (std::int64_t step = 1; step <= steps; ++step) {
       Variable f = square(1.0 - x) + 100.0 * square(y - square(x));
@@ -126,18 +126,19 @@ int main(int argc, char** argv) {
                       .title = "Rosenbrock's function: optimizer paths",
                       .width = 760,
                       .height = 560});
-  plot::plot_lines({{.title = "Rosenbrock's function along the path",
-                     .x_label = "step",
-                     .y_label = "f(x, y)",
-                     .log_y = true,
-                     .series = surface_curves}},
-                   out / "rosenbrock_loss.png", {.legend = plot::Legend::outside_right});
+  plot::plot_curves({{.title = "Rosenbrock's function along the path",
+                      .x_label = "step",
+                      .y_label = "f(x, y)",
+                      .log_y = true,
+                      .legend = plot::Legend::outside_right,
+                      .curves = surface_curves}},
+                    out / "rosenbrock_loss.png", {.width = 560, .height = 400});
 
   // The same optimizers on an MLP.
   const data::Dataset spirals =
       data::datasets::two_spirals({.n_per_class = 200, .noise = 0.1, .seed = seed});
   curriculum::Table mlp_table({"optimizer", "lr", "loss epoch 1", "final loss", "accuracy"});
-  std::vector<plot::Series> mlp_curves;
+  std::vector<plot::Curve> mlp_curves;
   for (const Choice& c : choices) {
     manual_seed(seed);
     nn::Sequential model(nn::Linear(2, 32, {.activation = nn::Activation::tanh}),
@@ -157,12 +158,13 @@ int main(int argc, char** argv) {
   std::printf("\nMLP 2-32-32-2 (tanh) on two spirals (%lld points), %lld epochs, batch 32\n\n",
               static_cast<long long>(spirals.size()), static_cast<long long>(epochs));
   mlp_table.print();
-  plot::plot_lines({{.title = "MLP on two spirals",
-                     .x_label = "epoch",
-                     .y_label = "training loss",
-                     .log_y = true,
-                     .series = mlp_curves}},
-                   out / "mlp_loss.png", {.legend = plot::Legend::outside_right});
+  plot::plot_curves({{.title = "MLP on two spirals",
+                      .x_label = "epoch",
+                      .y_label = "training loss",
+                      .log_y = true,
+                      .legend = plot::Legend::outside_right,
+                      .curves = mlp_curves}},
+                    out / "mlp_loss.png", {.width = 560, .height = 400});
   std::cout << "\nWrote rosenbrock_paths.png, rosenbrock_loss.png and mlp_loss.png in "
             << out.string() << "\n\n";
   return checks.status();

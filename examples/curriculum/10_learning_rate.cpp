@@ -122,23 +122,23 @@ int main(int argc, char** argv) {
                 loss[std::min<std::size_t>(9, loss.size() - 1)], loss.back(), h["accuracy"].back());
     std::vector<double> e_axis;
     for (std::size_t e = 0; e < loss.size(); ++e) e_axis.push_back(static_cast<double>(e + 1));
-    lr_curves.push_back({p.name, e_axis, h["lr"], "lines"});
-    loss_curves.push_back({p.name, e_axis, loss, "lines"});
+    lr_curves.push_back({p.name, e_axis, h["lr"]});
+    loss_curves.push_back({p.name, e_axis, loss});
   }
-  plot::plot_curves(lr_curves, out / "schedules.png",
-                    {.title = "Learning rate per epoch",
-                     .xlabel = "epoch",
-                     .ylabel = "lr",
-                     .log_y = true,
-                     .key = "bottom left",
-                     .width = 720});
-  plot::plot_curves(loss_curves, out / "losses.png",
-                    {.title = "Training loss per policy",
-                     .xlabel = "epoch",
-                     .ylabel = "loss",
-                     .log_y = true,
-                     .key = "bottom left",
-                     .width = 720});
+  plot::plot_curves({{.title = "Learning rate per epoch",
+                      .x_label = "epoch",
+                      .y_label = "lr",
+                      .log_y = true,
+                      .legend = plot::Legend::bottom_left,
+                      .curves = lr_curves}},
+                    out / "schedules.png", {.width = 720});
+  plot::plot_curves({{.title = "Training loss per policy",
+                      .x_label = "epoch",
+                      .y_label = "loss",
+                      .log_y = true,
+                      .legend = plot::Legend::bottom_left,
+                      .curves = loss_curves}},
+                    out / "losses.png", {.width = 720});
 
   // ---- The range test.
   auto model = make_model();

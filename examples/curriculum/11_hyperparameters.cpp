@@ -130,17 +130,18 @@ int main(int argc, char** argv) {
               same ? "the same scores, bit for bit" : "DIFFERENT scores");
 
   // Mean accuracy against the learning rate, one point per random trial.
-  plot::Curve points{"random trials", {}, {}, "points pt 7 ps 1.2"};
+  plot::Curve points{"random trials", {}, {}, plot::Style::points, 1.2};
   for (const auto& t : random.trials) {
     points.x.push_back(t.params.at("lr"));
     points.y.push_back(t.cv.mean);
   }
-  plot::plot_curves({points}, out / "random_search.png",
-                    {.title = "Random search: cross-validated accuracy against lr",
-                     .xlabel = "learning rate",
-                     .ylabel = "mean held-out accuracy",
-                     .log_x = true,
-                     .key = "bottom right"});
+  plot::plot_curves({{.title = "Random search: cross-validated accuracy against lr",
+                      .x_label = "learning rate",
+                      .y_label = "mean held-out accuracy",
+                      .log_x = true,
+                      .legend = plot::Legend::bottom_right,
+                      .curves = {points}}},
+                    out / "random_search.png");
 
   bool ok = same && ranked(grid) && ranked(random);
   if (!(grid.best().cv.mean >= 0.8)) {

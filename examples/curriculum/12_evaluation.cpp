@@ -203,14 +203,14 @@ int main(int argc, char** argv) {
 
   plot::plot_roc_curve(roc, auc, out / "roc.png",
                        {.name = "logistic regression", .thresholds = {0.3, 0.5, 0.7}});
-  plot::plot_curves({{"precision", thresholds, precision},
-                     {"recall", thresholds, recall},
-                     {"F1", thresholds, f1}},
-                    out / "threshold_sweep.png",
-                    {.title = "Precision, recall and F1 against the threshold",
-                     .xlabel = "threshold",
-                     .ylabel = "",
-                     .key = "bottom left"});
+  using plot::Style;
+  plot::plot_curves({{.title = "Precision, recall and F1 against the threshold",
+                      .x_label = "threshold",
+                      .legend = plot::Legend::bottom_left,
+                      .curves = {{"precision", thresholds, precision, Style::line_points},
+                                 {"recall", thresholds, recall, Style::line_points},
+                                 {"F1", thresholds, f1, Style::line_points}}}},
+                    out / "threshold_sweep.png");
 
   if (!ok) std::printf("FAILED: recall rose with the threshold or a matrix does not add up\n");
   if (std::abs(auc - by_pairs) > 1e-12) {

@@ -120,7 +120,7 @@ std::string describe(const OpInfo& op) {
 }
 
 TEST(OpList, NamesAreUniqueAndFollowTheConvention) {
-  const std::set<std::string> families{"elementwise", "reduce", "linalg",
+  const std::set<std::string> families{"elementwise", "reduce", "linalg", "solve",
                                        "shape_ops",   "index",  "nn_ops"};
   std::set<std::string> seen;
   for (const OpInfo& op : kOps) {

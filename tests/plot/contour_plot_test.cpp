@@ -80,7 +80,7 @@ TEST(ContourScript, Errors) {
 TEST(PlotContour, RendersPngAndSvg) {
   SKIP_WITHOUT_GNUPLOT();
   TempDir dir;
-  const std::vector<Series> paths = {{"gd", {0.9, 0.5, 0.1}, {0.9, 0.2, 0.0}}};
+  const std::vector<Curve> paths = {{"gd", {0.9, 0.5, 0.1}, {0.9, 0.2, 0.0}}};
   plot_contour(bowl, paths, dir.path() / "c.png", {.resolution = 30});
   plot_contour(bowl, paths, dir.path() / "c.svg", {.levels = {0.1, 0.5, 1, 2}, .points = true});
   expect_image(dir.path() / "c.png");

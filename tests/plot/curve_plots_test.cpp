@@ -37,10 +37,10 @@ TEST(RocCurvePlot, CurveDiagonalAucAndOperatingPoints) {
   TempDir dir;
   const std::string s =
       roc_curve_script(four_point_curve(), 0.75, dir.path() / "roc.png", {.thresholds = {0.75}});
-  EXPECT_EQ(datablock(s, "s0"), "0 0\n0 0.5\n0.5 0.5\n0.5 1\n1 1\n");
-  EXPECT_EQ(datablock(s, "s1"), "0 0\n1 1\n");
+  EXPECT_EQ(datablock(s, "s0_0"), "0 0\n0 0.5\n0.5 0.5\n0.5 1\n1 1\n");
+  EXPECT_EQ(datablock(s, "s0_1"), "0 0\n1 1\n");
   // "positive when score >= 0.75": the point of threshold 0.8, (½, ½).
-  EXPECT_EQ(datablock(s, "s2"), "0.5 0.5\n");
+  EXPECT_EQ(datablock(s, "s0_2"), "0.5 0.5\n");
   EXPECT_THAT(s, HasSubstr("'classifier (AUC 0.750)'"));
   expect_error(
       [&] {
@@ -60,7 +60,7 @@ TEST(LrFindPlot, LogLrAxisAndTheSuggestion) {
   const std::string s = lr_find_script({1e-4, 1e-3, 1e-2}, {2, 1, 3}, {2, 1.5, 2},
                                        dir.path() / "lr.png", {.suggested_lr = 1e-3});
   EXPECT_THAT(s, HasSubstr("set logscale x\n"));
-  EXPECT_EQ(datablock(s, "s1"), "0.0001 2\n0.001 1.5\n0.01 2\n");
+  EXPECT_EQ(datablock(s, "s0_1"), "0.0001 2\n0.001 1.5\n0.01 2\n");
   EXPECT_THAT(s, HasSubstr("set label 'suggested 0.001' at 0.001"));
   // y from 1.5 − 0.05 to 2 + 1.
   EXPECT_THAT(s, HasSubstr("set yrange [1.45:3]"));
@@ -75,13 +75,18 @@ TEST(LayerStatsPlot, OneCurvePerRunOverTheLayersWithValues) {
                                             {.layer = "1", .kind = "ReLU", .grad_norm = nan},
                                             {.layer = "2", .kind = "Linear", .grad_norm = 0.1}};
   const std::string one = layer_stats_script({{"deep", rows}}, dir.path() / "g.png");
-  EXPECT_EQ(datablock(one, "s0"), "1 1e-06\n2 0.1\n");
+  EXPECT_EQ(datablock(one, "s0_0"), "1 1e-06\n2 0.1\n");
   EXPECT_THAT(one, HasSubstr("set xtics ('0' 1, '2' 2)"));
   EXPECT_THAT(one, HasSubstr("set logscale y"));
   const std::string two = layer_stats_script({{"a", rows}, {"b", rows}}, dir.path() / "g.png",
                                              {.key = "weight_norm", .log_y = false});
   EXPECT_THAT(two, Not(HasSubstr("set xtics (")));
-  EXPECT_EQ(datablock(two, "s0"), "1 0\n2 0\n3 0\n");
+  EXPECT_EQ(datablock(two, "s0_0"), "1 0\n2 0\n3 0\n");
+  // On the logarithmic axis a layer whose value is 0 is left out like one without a value.
+  const std::vector<nn::LayerStats> dead = {{.layer = "0", .kind = "Linear", .grad_norm = 0},
+                                            {.layer = "1", .kind = "Linear", .grad_norm = 0.5}};
+  EXPECT_EQ(datablock(layer_stats_script({{"dead", dead}}, dir.path() / "g.png"), "s0_0"),
+            "1 0.5\n");
   expect_error(
       [&] {
         layer_stats_script({{"a", rows}}, dir.path() / "g.png", {.key = "norm"});

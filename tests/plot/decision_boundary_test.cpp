@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "autograd/grad_mode.h"
 #include "autograd/autograd.h"
+#include "autograd/grad_mode.h"
 #include "data/dataset.h"
 #include "nn/linear.h"
 #include "nn/module.h"
