@@ -26,9 +26,11 @@
 // BatchNorm: each rank normalises with its own shard's statistics, and the
 // running statistics (buffers) of rank 0 are broadcast before every forward
 // in training mode, so every rank evaluates with the same ones (PyTorch's
-// broadcast_buffers). Dropout: a Dropout with its own seed draws on rank r
-// from rank_seed(seed, r), so ranks drop different units (rank 0 keeps the
-// seed: one rank trains as without DataParallel). docs/distributed.md.
+// broadcast_buffers); SyncBatchNorm (sync_batch_norm.h) normalises with the
+// whole batch's statistics instead. Dropout: a Dropout with its own seed
+// draws on rank r from rank_seed(seed, r), so ranks drop different units
+// (rank 0 keeps the seed: one rank trains as without DataParallel).
+// docs/distributed.md.
 #pragma once
 
 #include <cstddef>

@@ -6,3 +6,4 @@
 #include "distributed/data_parallel.h"
 #include "distributed/distributed_sampler.h"
 #include "distributed/rank_zero.h"
+#include "distributed/sync_batch_norm.h"

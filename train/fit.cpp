@@ -1,8 +1,10 @@
 #include "train/fit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -153,24 +155,57 @@ void check_batch_size(std::int64_t batch_size, const char* op) {
   NABLA_CHECK(batch_size >= 1, op, "batch_size must be >= 1, got ", batch_size);
 }
 
-// Loss and metrics over `data` in evaluation mode (no graph).
+// Loss and metrics over `data` in evaluation mode (no graph); with several
+// ranks, each evaluates its run of batches and every rank combines them
+// (NOTE [ Sharded evaluation ] in rank_share.h).
 Logs evaluate_impl(nn::Module& model,
                    const LossFunction& loss,
                    const data::Dataset& data,
                    std::int64_t batch_size,
                    std::vector<std::unique_ptr<Metric>>& metrics,
-                   const std::string& prefix) {
+                   const std::string& prefix,
+                   const std::optional<distributed::Communicator>& comm) {
   nn::TrainingModeGuard mode(model, false);
   NoGradGuard no_grad;
   for (auto& metric : metrics) metric->reset();
-  MeanTracker loss_mean;
-  data::DataLoader loader(data, {.batch_size = batch_size, .dtype = nn::parameter_dtype(model)});
-  for (const data::Batch& batch : loader) {
-    const Variable outputs = model(Variable(batch.inputs));
-    loss_mean.add(total_loss(model, loss, outputs, batch.targets).item<double>(),
-                  batch.targets.size(0));
-    for (auto& metric : metrics) metric->update(outputs.value(), batch.targets);
+  const DType dtype = nn::parameter_dtype(model);
+  const std::int64_t n = data.size();
+  const std::int64_t batches = (n + batch_size - 1) / batch_size;
+  const auto rows_of = [&](std::int64_t j) {
+    return std::min(n, (j + 1) * batch_size) - j * batch_size;
+  };
+  const detail::EvalShare share(comm, batches);
+  std::vector<double> batch_loss(static_cast<std::size_t>(batches), 0.0);
+  std::vector<Tensor> outputs;  // of this rank's batches, when sharded
+  std::vector<std::int64_t> rows;
+  for (std::int64_t j = share.first(); j < share.last(); ++j) {
+    rows.resize(static_cast<std::size_t>(rows_of(j)));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      rows[i] = j * batch_size + static_cast<std::int64_t>(i);
+    const data::Batch batch = data.batch(rows, dtype);
+    const Variable out = model(Variable(batch.inputs));
+    batch_loss[static_cast<std::size_t>(j)] =
+        total_loss(model, loss, out, batch.targets).item<double>();
+    if (metrics.empty()) continue;
+    if (share.sharded()) {
+      outputs.push_back(out.value());
+    } else {
+      for (auto& metric : metrics) metric->update(out.value(), batch.targets);
+    }
   }
+  batch_loss = share.share(std::move(batch_loss));
+  if (share.sharded() && !metrics.empty()) {
+    // Every batch's outputs, updated into the metrics as one process would.
+    const Tensor all = share.gather(outputs);
+    for (std::int64_t j = 0; j < batches; ++j) {
+      const Tensor out = narrow(all, 0, j * batch_size, rows_of(j));
+      const Tensor targets = narrow(data.targets(), 0, j * batch_size, rows_of(j));
+      for (auto& metric : metrics) metric->update(out, targets);
+    }
+  }
+  MeanTracker loss_mean;
+  for (std::int64_t j = 0; j < batches; ++j)
+    loss_mean.add(batch_loss[static_cast<std::size_t>(j)], rows_of(j));
   Logs logs;
   logs.set(prefix + "loss", loss_mean.mean());
   log_metrics(logs, metrics, prefix);
@@ -330,9 +365,10 @@ History fit(nn::Module& model,
     log_metrics(epoch_logs, metrics, "");
     ranks.end_epoch(epoch_logs);
     if (validation_set != nullptr) {
-      const Logs val =
-          evaluate_impl(model, loss, *validation_set,
-                        std::max<std::int64_t>(options.batch_size, 256), val_metrics, "val_");
+      // Sharded over the ranks and combined: the same Logs on every rank.
+      const Logs val = evaluate_impl(model, loss, *validation_set,
+                                     std::max<std::int64_t>(options.batch_size, 256), val_metrics,
+                                     "val_", options.communicator);
       for (const auto& [key, value] : val) epoch_logs.set(key, value);
     }
     epoch_logs.set("lr", optimizer.lr());
@@ -351,8 +387,9 @@ Logs evaluate(nn::Module& model,
   check_batch_size(options.batch_size, "evaluate");
   NABLA_CHECK(!data.empty(), "evaluate", "the data set is empty");
   std::vector<std::unique_ptr<Metric>> metrics = make_metrics(options.metrics);
-  Logs logs = evaluate_impl(model, loss, data, options.batch_size, metrics, "");
-  if (options.verbose > 0) {
+  Logs logs =
+      evaluate_impl(model, loss, data, options.batch_size, metrics, "", options.communicator);
+  if (options.verbose > 0 && (!options.communicator || options.communicator->rank() == 0)) {
     const char* separator = "";
     for (const auto& [key, value] : logs) {
       std::cout << separator << key << ": " << std::setprecision(4) << std::fixed << value;

@@ -106,7 +106,9 @@ struct FitOptions {
   /// rank and step), gradients are averaged across ranks during backward
   /// (distributed::DataParallel, which starts from rank 0's weights), the
   /// epoch's loss and metrics are averaged over the ranks (so callbacks decide
-  /// the same everywhere), and only rank 0 prints. Callbacks that write files
+  /// the same everywhere), the validation data are shared among the ranks as
+  /// evaluate shares them (exact, the same Logs on every rank), and only
+  /// rank 0 prints. Callbacks that write files
   /// belong on rank 0 only (distributed::on_rank_zero). Unset: one process.
   std::optional<distributed::Communicator> communicator = std::nullopt;
 };
@@ -135,14 +137,23 @@ metrics::History fit(nn::Module& model,
 struct EvaluateOptions {
   std::int64_t batch_size = 256;
   std::vector<MetricSpec> metrics = {};
-  /// 0 silent, otherwise one line with the results.
+  /// 0 silent, otherwise one line with the results (on rank 0 only).
   int verbose = 0;
+  /// Evaluation on several ranks (docs/distributed.md): every rank of the
+  /// communicator calls evaluate with the same model, data set and options;
+  /// each evaluates a disjoint run of the batches one process would, and every
+  /// rank returns the Logs of one process evaluating the whole data set (the
+  /// same batches' values, combined in the same order; any metric). With
+  /// metrics, every rank receives the outputs of the whole data set. Unset:
+  /// one process.
+  std::optional<distributed::Communicator> communicator = std::nullopt;
 };
 
 /// The loss (mean over the samples, plus the model's regularization penalties,
 /// as Keras reports it) and the metrics of `model` on `data`, in evaluation
 /// mode without recording a graph; the model's mode is restored afterwards.
-/// Keys: "loss" and each metric's name.
+/// Keys: "loss" and each metric's name. With a communicator, the data set is
+/// shared among the ranks and the result is the same on every rank.
 metrics::Logs evaluate(nn::Module& model,
                        const LossFunction& loss,
                        const data::Dataset& data,

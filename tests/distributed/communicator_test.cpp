@@ -4,8 +4,12 @@
 // written out here, and for the same bytes on every rank.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "distributed/communicator.h"
@@ -146,6 +150,50 @@ TEST(Communicator, RejectsMisuse) {
   expect_error([&] { comm.broadcast_(t, comm.size()); }, {"broadcast_", "root", "is not a rank"});
   Tensor undefined;
   expect_error([&] { comm.allreduce_(undefined); }, "allreduce_");
+}
+
+TEST(Communicator, Timeout) {
+  Communicator comm = world();
+  // 10 minutes unless NABLA_MPI_TIMEOUT says otherwise.
+  if (std::getenv("NABLA_MPI_TIMEOUT") == nullptr) {
+    EXPECT_EQ(Communicator::default_timeout().count(), 600.0);
+  }
+  EXPECT_EQ(comm.timeout(), Communicator::default_timeout());
+  comm.set_timeout(std::chrono::milliseconds(2500));
+  EXPECT_EQ(comm.timeout().count(), 2.5);
+  // Copies keep it; other handles of the world keep theirs.
+  const Communicator copy = comm;
+  EXPECT_EQ(copy.timeout().count(), 2.5);
+  EXPECT_EQ(world().timeout(), Communicator::default_timeout());
+  // Collectives with a short (but sufficient) timeout give the usual results.
+  Tensor t = full({5}, 1.0, DType::f64);
+  comm.allreduce_(t);
+  EXPECT_EQ(values(t), std::vector<double>(5, comm.size()));
+  comm.barrier();
+  comm.set_timeout(Seconds(std::numeric_limits<double>::infinity()));  // no timeout
+  EXPECT_TRUE(std::isinf(comm.timeout().count()));
+  comm.barrier();
+}
+
+TEST(Communicator, RejectsABadTimeout) {
+  Communicator comm = world();
+  for (double bad : {0.0, -1.0, std::numeric_limits<double>::quiet_NaN()}) {
+    expect_error([&] { comm.set_timeout(Seconds(bad)); },
+                 {"Communicator::set_timeout", "must be > 0 seconds"});
+  }
+  EXPECT_EQ(comm.timeout(), Communicator::default_timeout());  // left as it was
+}
+
+TEST(Communicator, ParsesTheTimeoutVariable) {
+  EXPECT_EQ(detail::parse_timeout("600", "NABLA_MPI_TIMEOUT").count(), 600.0);
+  EXPECT_EQ(detail::parse_timeout("2.5", "NABLA_MPI_TIMEOUT").count(), 2.5);
+  EXPECT_EQ(detail::parse_timeout("1e3", "NABLA_MPI_TIMEOUT").count(), 1000.0);
+  EXPECT_TRUE(std::isinf(detail::parse_timeout("inf", "NABLA_MPI_TIMEOUT").count()));
+  for (const char* bad : {"", "0", "-5", "nan", "abc", "10s", " 10", "10 ", "2 minutes", "1e999"}) {
+    expect_error(
+        [&] { (void)detail::parse_timeout(bad, "NABLA_MPI_TIMEOUT"); },
+        {"NABLA_MPI_TIMEOUT", "must be a number of seconds > 0", std::string("got '") + bad + "'"});
+  }
 }
 
 }  // namespace
