@@ -34,8 +34,12 @@ constexpr std::int64_t kCallerSpinNs = 20'000;
 // slice (milliseconds). After a late job the pool runs jobs on the calling
 // thread alone for kFirstBackoffNs, doubling up to kMaxBackoffNs while the
 // probes that follow are late too, and from the first prompt probe on runs
-// them in parallel again.
-constexpr std::int64_t kLateMinNs = 100'000;
+// them in parallel again. kLateMinNs: at 100 us, the preemptions of a worker
+// shorter than that went unnoticed and the steps of a small MLP at batch 16
+// took 1.26x their one-thread time beside a busy process; at 30 us an idle
+// machine backed off without need; 50 us keeps both within their bounds
+// (docs/benchmarks.md, "Threads on a shared machine").
+constexpr std::int64_t kLateMinNs = 50'000;
 constexpr std::int64_t kFirstBackoffNs = 20'000'000;
 constexpr std::int64_t kMaxBackoffNs = 1'000'000'000;
 
