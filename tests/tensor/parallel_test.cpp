@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -142,11 +141,11 @@ TEST(ParallelInvoke, RunsTasksOnTwoThreadsAtOnce) {
 
 // NOTE [ Home slices ] (tensor/thread_pool.cpp): each thread starts with its
 // own slice of a job's chunks, in order, so the same elements land on the same
-// thread job after job. The caller's first chunk is 0; a worker's first chunk
-// is never in the caller's slice (the caller finishes its own slice before it
-// takes any of the worker's, so by the time a worker could find its own slice
-// used up, the caller's is too). With one shared order of chunks, the worker
-// took chunk 1.
+// thread job after job. A worker's first chunk is never in the caller's slice
+// (the caller finishes its own slice before it takes any of the worker's, so
+// by the time a worker could find its own slice used up, the caller's is too),
+// however the threads are scheduled. With one shared order of chunks, the
+// worker took chunk 1.
 TEST(ThreadPool, EachThreadStartsWithItsOwnSlice) {
   ThreadCountGuard guard;
   set_num_threads(2);
@@ -163,18 +162,14 @@ TEST(ThreadPool, EachThreadStartsWithItsOwnSlice) {
       }
     });
     const std::thread::id caller = std::this_thread::get_id();
-    EXPECT_EQ(ran_on[0], caller) << "job " << job;
-    int caller_first = 8, worker_first = 8;
+    int worker_first = 8;
     std::int64_t worker_first_chunk = -1;
     for (int i = 0; i < 8; ++i) {
-      if (ran_on[i] == caller) {
-        caller_first = std::min(caller_first, position[i]);
-      } else if (position[i] < worker_first) {
+      if (ran_on[i] != caller && position[i] < worker_first) {
         worker_first = position[i];
         worker_first_chunk = i;
       }
     }
-    EXPECT_EQ(position[0], caller_first) << "job " << job;
     if (worker_first_chunk >= 0) {
       EXPECT_GE(worker_first_chunk, 4) << "job " << job;
     }
