@@ -45,26 +45,25 @@ class Engine {
   static PendingLeaves count_hooked_leaves(const std::vector<Node*>& nodes);
   static void run_post_accumulate_hooks(VariableImpl& leaf);
   static Tensor reduce_to_input(const Node& node, std::size_t i, const Tensor& grad);
+  // Where `node`'s gradient is summed in this pass.
+  static std::size_t slot_of(const std::vector<Node*>& nodes, const Node* node) {
+    const std::size_t slot = node->slot_;
+    if (slot < nodes.size() && nodes[slot] == node) [[likely]]
+      return slot;
+    // A backward pass run from a hook over some of the same nodes numbered
+    // them for itself; nodes are in decreasing creation order.
+    auto it = std::lower_bound(
+        nodes.begin(), nodes.end(), node->sequence_nr_,
+        [](const Node* a, std::uint64_t sequence_nr) { return a->sequence_nr_ > sequence_nr; });
+    return static_cast<std::size_t>(it - nodes.begin());
+  }
   // Sums g to input i's shape and casts it to its dtype, where they differ.
   static void fit_to_input(const Node& node, std::size_t i, Tensor& g) {
     const Edge& edge = node.inputs_[i];
-    if (g.shape() != edge.shape) g = reduce_to_input(node, i, g);
+    if (g.shape() != edge.shape()) g = reduce_to_input(node, i, g);
     if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
   }
 
-  // Clears the gradient buffers if a rule or hook throws half-way.
-  class BufferGuard {
-   public:
-    explicit BufferGuard(std::vector<Node*>& nodes) : nodes_(nodes) {}
-    ~BufferGuard() {
-      for (Node* node : nodes_) node->grad_buffer_ = Tensor();
-    }
-    BufferGuard(const BufferGuard&) = delete;
-    BufferGuard& operator=(const BufferGuard&) = delete;
-
-   private:
-    std::vector<Node*>& nodes_;
-  };
 };
 
 namespace {
@@ -165,10 +164,10 @@ void Engine::run_post_accumulate_hooks(VariableImpl& leaf) {
 // a rule (or custom function) that returns another shape is named in the error.
 Tensor Engine::reduce_to_input(const Node& node, std::size_t i, const Tensor& grad) {
   try {
-    return sum_to(grad, node.inputs_[i].shape);
+    return sum_to(grad, node.inputs_[i].shape());
   } catch (const Error&) {
     detail::throw_error("backward", node.name_, " returned a gradient of shape ", grad.shape(),
-                        " for input ", i, " of shape ", node.inputs_[i].shape,
+                        " for input ", i, " of shape ", node.inputs_[i].shape(),
                         ", which it does not broadcast to");
   }
 }
@@ -203,14 +202,18 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
   }
 
   std::vector<Node*> nodes = collect(impl.grad_fn.get());
-  PendingLeaves pending = count_hooked_leaves(nodes);
-  BufferGuard guard(nodes);
-  nodes.front()->grad_buffer_ = std::move(seed);
+  // The gradient of node k's output is summed in grads_of[k].
+  for (std::size_t k = 0; k < nodes.size(); ++k) nodes[k]->slot_ = k;
+  std::vector<Tensor> grads_of(nodes.size());
+  PendingLeaves pending = detail::any_post_accumulate_hook.load(std::memory_order_relaxed)
+                              ? count_hooked_leaves(nodes)
+                              : PendingLeaves();
+  grads_of.front() = std::move(seed);
   if (observers) observers.begin(root, nodes);
 
   for (std::size_t step = 0; step < nodes.size(); ++step) {
     Node& node = *nodes[step];
-    Tensor grad = std::move(node.grad_buffer_);
+    Tensor grad = std::move(grads_of[step]);
     if (grad.defined()) {
       if (!node.hooks_.empty()) {
         const std::string& out = node.output_name_;
@@ -241,7 +244,7 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
         }
         if (anomaly) autograd::detail::check_backward(node, i, g, step);
         if (edge.node != nullptr) {
-          accumulate_into(edge.node->grad_buffer_, g);
+          accumulate_into(grads_of[slot_of(nodes, edge.node.get())], g);
         } else {
           accumulate_leaf(*edge.variable, std::move(g));
         }

@@ -85,7 +85,7 @@ Tensor scalar_operand(const Tensor& numerator, const Tensor& denominator) {
 // How many input elements each output element of a reduction sums: n of a mean.
 std::int64_t reduced_count(const Node& node) {
   const std::int64_t out = numel(node.shape());
-  return out == 0 ? 0 : numel(node.inputs()[0].shape) / out;
+  return out == 0 ? 0 : numel(node.inputs()[0].shape()) / out;
 }
 
 // The factor of a loss's reduction, found by comparing what the rule sent

@@ -193,9 +193,10 @@ struct Function {
         }(),
         ...);
     const bool recording = nabla::detail::should_record(inputs);
-    EdgeList edges = recording ? nabla::detail::make_edges(inputs) : EdgeList();
     std::vector<bool> needs_grad(inputs.size(), false);
-    for (std::size_t i = 0; i < edges.size(); ++i) needs_grad[i] = edges[i].needs_grad;
+    if (recording)
+      for (std::size_t i = 0; i < inputs.size(); ++i)
+        needs_grad[i] = inputs[i].defined() && inputs[i].requires_grad();
 
     FunctionContext ctx(Derived::name, std::move(needs_grad));
     Tensor y;
@@ -209,8 +210,8 @@ struct Function {
     if (!recording || !is_floating(y.dtype()))
       return nabla::detail::unrecorded_output(Derived::name, y);
     auto make_node = [&] {
-      return std::make_shared<detail::FunctionNode<Derived>>(std::move(edges), y, std::move(ctx),
-                                                             inputs);
+      return std::make_shared<detail::FunctionNode<Derived>>(
+          nabla::detail::make_edges(inputs, y.shape()), y, std::move(ctx), inputs);
     };
     if (nabla::detail::record_hook != nullptr) [[unlikely]]
       return nabla::detail::hooked_record(Derived::name, y, inputs, make_node);

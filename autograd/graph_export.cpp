@@ -120,7 +120,7 @@ class DotWriter {
           constant = !edge.needs_grad;
         } else {
           source = "const" + std::to_string(constants_++);
-          declare_leaf(source, "constant", edge.shape, edge.dtype);
+          declare_leaf(source, "constant", edge.shape(), edge.dtype);
           constant = true;
         }
         edges_ << "  " << source << " -> " << id;
@@ -145,7 +145,7 @@ class DotWriter {
     const std::string id = "leaf" + std::to_string(it->second);
     if (inserted) {
       const VariableImpl& v = *edge.variable;
-      declare_leaf(id, v, v.name, edge.shape, edge.dtype, edge.needs_grad, false);
+      declare_leaf(id, v, v.name, edge.shape(), edge.dtype, edge.needs_grad, false);
       declarations_.back().leaf = it->second;
       leaf_scopes_.push_back(edge.needs_grad ? used_in : nullptr);
     } else {

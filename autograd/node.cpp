@@ -17,6 +17,9 @@ Node::Node(const char* name, EdgeList&& inputs, const Tensor& y)
       shape_(y.shape()),
       dtype_(y.dtype()),
       scope_(autograd::current_scope()) {
+  static const Shape kNoShape{};
+  for (Edge& edge : inputs_)
+    edge.shape_ = edge.absent ? &kNoShape : edge.own_shape_ ? edge.own_shape_.get() : &shape_;
   if (autograd::detail::keep_values_depth > 0) [[unlikely]] {
     keeps_values_ = true;
     autograd::detail::keep_value(*this, y);

@@ -7,8 +7,11 @@
 
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "autograd/scope.h"
@@ -17,22 +20,52 @@
 
 namespace nabla {
 
+struct Edge;
+namespace detail {
+/// The edge to input `v` of an op whose output has shape `out` (record.cpp).
+Edge make_edge(const Variable& v, const Shape& out);
+}  // namespace detail
+
 /// What a backward rule returns: one gradient per input in argument order, in
 /// the output's broadcast shape (the engine sums it down to the input's shape).
 /// An undefined Tensor means "no gradient" (zero, or an input that needs none).
-using GradList = boost::container::small_vector<Tensor, 2>;
+class GradList : public boost::container::small_vector<Tensor, 2> {
+ public:
+  GradList() {}  // NOLINT(modernize-use-equals-default): `return {};` zeroes nothing
+  /// `return {grad_out * b, grad_out * a};` moves the gradients in (a list
+  /// initializer would copy each Tensor: two reference counts and 300 bytes).
+  template <class... T>
+    requires(sizeof...(T) > 0 && (std::is_convertible_v<T &&, Tensor> && ...))
+  GradList(T&&... grads) {  // NOLINT(google-explicit-constructor)
+    reserve(sizeof...(T));
+    (emplace_back(std::forward<T>(grads)), ...);
+  }
+  template <std::input_iterator It>
+  GradList(It first, It last) : small_vector(first, last) {}
+};
 
 /// One input of a Node.
 struct Edge {
   std::shared_ptr<Node> node;              ///< producer of a non-leaf input
   std::shared_ptr<VariableImpl> variable;  ///< a leaf input that needs grad, or a named constant
-  Shape shape;                             ///< the input's shape (gradients are summed to it)
+  /// The input's shape (gradients are summed to it).
+  const Shape& shape() const { return *shape_; }
   DType dtype = DType::f32;
   bool needs_grad = false;
   bool absent = false;  ///< an optional input that was not given (e.g. linear without bias)
+
+ private:
+  friend class Node;
+  friend Edge detail::make_edge(const Variable& v, const Shape& out);
+  // Most inputs have the output's shape (element-wise ops without
+  // broadcasting, every scalar graph): their edges point at the node's own
+  // shape, and only the others keep a copy, so that a node stays small.
+  std::shared_ptr<const Shape> own_shape_;
+  const Shape* shape_ = nullptr;
 };
 
 /// A node's inputs, stored inline for up to three (so a node is one allocation).
+/// The Node's constructor points each edge at its shape.
 using EdgeList = boost::container::small_vector<Edge, 3>;
 
 /// Which inputs of a rule need a gradient; rules skip the work for the others.
@@ -93,15 +126,17 @@ class Node {
 
   // What the backward pass reads of every node comes first, next to the
   // inputs, so that a node costs the engine few cache lines (a graph of ten
-  // thousand scalar nodes does not fit in L2; the output's shape and the
-  // names are read only by errors and the explain tools).
+  // thousand scalar nodes does not fit in L2; the output name is read only by
+  // errors and the explain tools).
   const char* name_;
   std::uint64_t sequence_nr_;
   bool released_ = false;
   bool keeps_values_ = false;  // recorded inside a KeepValuesGuard (autograd/kept_values.h)
-  // Engine state during one backward pass.
+  // Engine state during one backward pass: the pass's mark, and where in the
+  // pass's table of gradients this node's output gradient is summed (the
+  // table keeps the gradients out of the nodes, which are then smaller).
   std::uint64_t visit_mark_ = 0;
-  Tensor grad_buffer_;
+  std::size_t slot_ = 0;
   std::vector<GradHook> hooks_;
   std::weak_ptr<VariableImpl> retained_;
   EdgeList inputs_;

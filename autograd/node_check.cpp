@@ -413,7 +413,7 @@ class Checker {
       c.module = e.node->scope() != nullptr ? e.node->scope()->describe() : "";
       c.input = i;
       c.source = describe_source(e.sources[i]);
-      c.input_shape = edges[i].shape;
+      c.input_shape = edges[i].shape();
       c.output_shape = e.node->shape();
       c.dtype = e.node->dtype();
       if (group.size() > 1) {
@@ -455,15 +455,15 @@ class Checker {
         c.status = NodeCheckStatus::failed;
         return false;
       }
-      Tensor total = zeros(edges[group[0]].shape, DType::f64);
+      Tensor total = zeros(edges[group[0]].shape(), DType::f64);
       for (std::size_t i : group) {
         Tensor g = grads[i];
         if (!g.defined()) continue;
-        if (g.shape() != edges[i].shape) {
+        if (g.shape() != edges[i].shape()) {
           std::ostringstream shapes;
-          shapes << g.shape() << " for input " << i << " of shape " << edges[i].shape;
+          shapes << g.shape() << " for input " << i << " of shape " << edges[i].shape();
           try {
-            g = sum_to(g, edges[i].shape);
+            g = sum_to(g, edges[i].shape());
           } catch (const Error&) {
             c.note = "the rule returned a gradient of shape " + shapes.str() +
                      ", which it does not broadcast to";

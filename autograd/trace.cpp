@@ -144,7 +144,7 @@ std::string describe_input(const Node& node, std::size_t i) {
   } else {
     out << "(constant)";
   }
-  out << " " << edge.shape;
+  out << " " << edge.shape();
   return out.str();
 }
 

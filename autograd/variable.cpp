@@ -133,6 +133,7 @@ int Variable::register_post_accumulate_hook(PostAccumulateHook hook) {
               ": only a leaf that requires grad accumulates a gradient");
   NABLA_CHECK(hook != nullptr, "register_post_accumulate_hook", "the hook is empty");
   v.post_accumulate_hooks.push_back(std::move(hook));
+  detail::any_post_accumulate_hook.store(true, std::memory_order_relaxed);
   return static_cast<int>(v.post_accumulate_hooks.size()) - 1;
 }
 

@@ -6,6 +6,7 @@
 // (elementwise.h, reduce.h, ...); the backward pass lives in engine.h.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -36,6 +37,9 @@ using PostAccumulateHook = std::function<void(const Tensor& grad)>;
 
 /// The shared state behind Variable handles. Users go through Variable.
 struct VariableImpl {
+  // User-provided, so that make_pooled<VariableImpl>() sets the members and
+  // does not zero the whole object first (once per op).
+  VariableImpl() noexcept {}  // NOLINT(modernize-use-equals-default)
   Tensor value;
   Tensor grad;
   std::shared_ptr<Node> grad_fn;
@@ -55,6 +59,9 @@ struct VariableImpl {
 };
 
 namespace detail {
+/// Set once any leaf gets a post-accumulate hook; until then the engine skips
+/// looking for hooked leaves among a graph's inputs.
+inline std::atomic<bool> any_post_accumulate_hook{false};
 /// Set while autograd::check_nodes replays a function in f64: a Variable made
 /// from an f32 tensor then holds an f64 copy. Off otherwise.
 inline thread_local bool replay_in_f64 = false;

@@ -231,15 +231,15 @@ class Probe {
 GradList gradients(Node& node, const Tensor& grad_out) {
   GradList grads = node.apply(grad_out);
   for (std::size_t i = 0; i < grads.size() && i < node.inputs().size(); ++i) {
-    if (grads[i].defined() && grads[i].shape() != node.inputs()[i].shape)
-      grads[i] = sum_to(grads[i], node.inputs()[i].shape);
+    if (grads[i].defined() && grads[i].shape() != node.inputs()[i].shape())
+      grads[i] = sum_to(grads[i], node.inputs()[i].shape());
   }
   return grads;
 }
 
 // The fraction of elements where a same-shaped elementwise rule has derivative 0.
 double zero_derivative_fraction(Node& node) {
-  if (node.inputs().empty() || node.inputs()[0].shape != node.shape()) return 1.0;
+  if (node.inputs().empty() || node.inputs()[0].shape() != node.shape()) return 1.0;
   const GradList ones_back = node.apply(ones(node.shape(), node.dtype()));
   if (ones_back.empty() || !ones_back[0].defined()) return 1.0;
   return mean(eq(ones_back[0], 0.0)).item<double>();

@@ -524,29 +524,51 @@ Tensor relu(const Tensor& x) {
   return unary_any(x, "relu", []<class T>(T v) -> T { return v < T(0) ? T(0) : v; });
 }
 
+namespace {
+
+// An activation's backward from its output y, in one pass over grad_out and y
+// when they have one shape and floating dtype and are contiguous (the case of
+// every hidden layer, every step): out[i] = f(grad_out[i], y[i]). Returns an
+// undefined tensor otherwise, for the caller's composed expression.
+template <class F>
+Tensor activation_backward(const Tensor& grad_out, const Tensor& y, std::string_view op, F f) {
+  check_defined(grad_out, op);
+  check_defined(y, op);
+  if (grad_out.shape() != y.shape() || grad_out.dtype() != y.dtype() ||
+      !is_floating(y.dtype()) || !grad_out.is_contiguous() || !y.is_contiguous())
+    return Tensor();
+  Tensor grad_x = empty(y.shape(), y.dtype());
+  dispatch_floating(y.dtype(), op, [&]<class T>() {
+    const T* __restrict g = grad_out.data<T>();
+    const T* __restrict v = y.data<T>();
+    T* __restrict out = grad_x.data<T>();
+    const std::int64_t n = y.numel();
+    for (std::int64_t i = 0; i < n; ++i) out[i] = f(g[i], v[i]);
+  });
+  return grad_x;
+}
+
+}  // namespace
+
 Tensor relu_backward(const Tensor& grad_out, const Tensor& y) {
-  check_defined(grad_out, "relu_backward");
-  check_defined(y, "relu_backward");
-  if (grad_out.shape() == y.shape() && grad_out.dtype() == y.dtype() && is_floating(y.dtype()) &&
-      grad_out.is_contiguous() && y.is_contiguous()) {
-    // The same selection in one pass (a hidden layer's gradient every step).
-    Tensor grad_x = empty(y.shape(), y.dtype());
-    dispatch_floating(y.dtype(), "relu", [&]<class T>() {
-      const T* __restrict g = grad_out.data<T>();
-      const T* __restrict v = y.data<T>();
-      T* __restrict out = grad_x.data<T>();
-      const std::int64_t n = y.numel();
-      // g[i] is read unconditionally: read only where v[i] > 0, GCC makes it
-      // a merge-masked load into the previous iteration's register, a
-      // dependency chain through the loop (twice the time in a training step).
-      for (std::int64_t i = 0; i < n; ++i) {
-        const T gi = g[i];
-        out[i] = v[i] > T(0) ? gi : T(0);
-      }
-    });
-    return grad_x;
-  }
-  return where(gt(y, 0.0), grad_out, 0.0);
+  // g is read unconditionally: read only where y > 0, GCC makes it a
+  // merge-masked load into the previous iteration's register, a dependency
+  // chain through the loop (twice the time in a training step).
+  Tensor grad_x = activation_backward(grad_out, y, "relu_backward",
+                                      []<class T>(T g, T v) { return v > T(0) ? g : T(0); });
+  return grad_x.defined() ? grad_x : where(gt(y, 0.0), grad_out, 0.0);
+}
+
+Tensor tanh_backward(const Tensor& grad_out, const Tensor& y) {
+  Tensor grad_x = activation_backward(grad_out, y, "tanh_backward",
+                                      []<class T>(T g, T v) { return g * (T(1) - v * v); });
+  return grad_x.defined() ? grad_x : grad_out * (1.0 - y * y);
+}
+
+Tensor sigmoid_backward(const Tensor& grad_out, const Tensor& y) {
+  Tensor grad_x = activation_backward(grad_out, y, "sigmoid_backward",
+                                      []<class T>(T g, T v) { return g * v * (T(1) - v); });
+  return grad_x.defined() ? grad_x : grad_out * y * (1.0 - y);
 }
 
 Tensor exp(const Tensor& x) {
@@ -568,7 +590,7 @@ Tensor reciprocal(const Tensor& x) {
   return unary_floating(x, "reciprocal", []<class T>(T v) -> T { return T(1) / v; });
 }
 Tensor tanh(const Tensor& x) {
-  return unary_floating(x, "tanh", []<class T>(T v) -> T { return std::tanh(v); });
+  return unary_floating(x, "tanh", []<class T>(T v) -> T { return detail::tanh_t(v); });
 }
 Tensor sin(const Tensor& x) {
   return unary_floating(x, "sin", []<class T>(T v) -> T { return std::sin(v); });
@@ -604,7 +626,7 @@ Tensor gelu(const Tensor& x, bool tanh_approximation) {
   if (tanh_approximation) {
     return unary_floating(x, "gelu", []<class T>(T v) -> T {
       const T k = static_cast<T>(std::numbers::sqrt2 * std::numbers::inv_sqrtpi);  // sqrt(2/pi)
-      return T(0.5) * v * (T(1) + std::tanh(k * (v + T(0.044715) * v * v * v)));
+      return T(0.5) * v * (T(1) + detail::tanh_t(k * (v + T(0.044715) * v * v * v)));
     });
   }
   return unary_floating(x, "gelu", []<class T>(T v) -> T {

@@ -145,6 +145,12 @@ Tensor relu(const Tensor& x);
 /// dtype of where(gt(y, 0), grad_out, 0). Throws for an undefined tensor and
 /// shapes that do not broadcast.
 Tensor relu_backward(const Tensor& grad_out, const Tensor& y);
+/// Returns tanh's backward given grad_out = dL/dy and the output y = tanh(x):
+/// grad_out * (1 - y^2), in one pass when the two have one shape and dtype.
+Tensor tanh_backward(const Tensor& grad_out, const Tensor& y);
+/// Returns sigmoid's backward given grad_out = dL/dy and y = sigmoid(x):
+/// grad_out * y * (1 - y), in one pass when the two have one shape and dtype.
+Tensor sigmoid_backward(const Tensor& grad_out, const Tensor& y);
 /// Returns e^x (floating).
 Tensor exp(const Tensor& x);
 /// Returns ln x (floating; NaN below 0, -inf at 0).

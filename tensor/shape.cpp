@@ -31,12 +31,6 @@ Shape::iterator Shape::erase(const_iterator first, const_iterator last) {
   return dims_ + at;
 }
 
-void Shape::resize(std::size_t n, std::int64_t value) {
-  reserve(n);
-  if (n > size_) std::fill(dims_ + size_, dims_ + n, value);
-  size_ = n;
-}
-
 std::int64_t numel(const Shape& shape) {
   for (std::int64_t s : shape) NABLA_CHECK(s >= 0, "numel", "negative size in shape ", shape);
   // A zero anywhere makes the product 0, even after an overflowing prefix.

@@ -20,9 +20,12 @@ inline constexpr std::int64_t kMaxRank = 8;
 /// Sizes (or strides) of a tensor, one int64_t per dimension, stored inline in
 /// a fixed array. It is trivially copyable, so copying a Tensor's shape and
 /// strides (which every op does several times) is a few vector moves with no
-/// call and no branch. It holds up to 16 sizes so that a shape of too high a
-/// rank (above kMaxRank) still reaches the op that rejects it with its own
-/// message; more than 16 throws nabla::Error. The interface is std::vector's.
+/// call and no branch. It holds one size more than kMaxRank, so that a shape
+/// one dimension too long (an unsqueeze or a stack of a rank-8 tensor) still
+/// reaches the op that rejects it with its own message; more throws
+/// nabla::Error. Kept that small because every Tensor holds two of them and a
+/// graph of scalar ops holds several Tensors per node. The interface is
+/// std::vector's.
 class Shape {
  public:
   using value_type = std::int64_t;
@@ -38,7 +41,7 @@ class Shape {
   using const_reverse_iterator = std::reverse_iterator<const_iterator>;
 
   /// The most sizes a Shape can hold.
-  static constexpr std::size_t kCapacity = 16;
+  static constexpr std::size_t kCapacity = kMaxRank + 1;
 
   Shape() = default;
   Shape(std::initializer_list<std::int64_t> sizes) { assign(sizes.begin(), sizes.end()); }
@@ -98,7 +101,11 @@ class Shape {
   }
   iterator erase(const_iterator pos) { return erase(pos, pos + 1); }
   iterator erase(const_iterator first, const_iterator last);
-  void resize(std::size_t n, std::int64_t value = 0);
+  void resize(std::size_t n, std::int64_t value = 0) {
+    reserve(n);
+    for (std::size_t i = size_; i < n; ++i) dims_[i] = value;
+    size_ = n;
+  }
   /// Throws nabla::Error when n exceeds kCapacity (there is nothing to allocate).
   void reserve(std::size_t n) const {
     if (n > kCapacity) [[unlikely]]
@@ -129,7 +136,9 @@ class Shape {
   [[noreturn]] static void throw_too_many(std::size_t n);
 
   std::size_t size_ = 0;
-  std::int64_t dims_[kCapacity] = {};
+  // Not zeroed: only the first size_ are ever read, and zeroing 128 bytes was
+  // a tenth of a one-element op.
+  std::int64_t dims_[kCapacity];
 };
 
 /// Strides are measured in elements and stored like shapes.

@@ -18,8 +18,9 @@ namespace nabla {
 class Tensor {
  public:
   /// An undefined tensor (no storage); defined() is false. Used for "no value",
-  /// e.g. a gradient that was never computed.
-  Tensor() = default;
+  /// e.g. a gradient that was never computed. User-provided, so that `Tensor()`
+  /// sets the members and does not zero all 200 bytes first.
+  Tensor() noexcept {}  // NOLINT(modernize-use-equals-default)
 
   /// A contiguous tensor of `shape` with uninitialised elements (see empty()).
   Tensor(const Shape& shape, DType dtype);

@@ -9,6 +9,7 @@
 #include "autograd/elementwise.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
+#include "autograd/reduce.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 
@@ -229,6 +230,32 @@ TEST(Engine, HooksInspectAndReplaceGradients) {
   EXPECT_EQ(values(x.grad()), (std::vector<double>{2.0, 4.0}));
 }
 
+TEST(Engine, BackwardInsideAHookOverTheSameNodesKeepsBothPassesRight) {
+  // inner = tanh(x) feeds y = sum(tanh(inner)) and z = sum(inner * inner).
+  // A hook on tanh(inner)'s gradient runs z's backward, which walks inner's
+  // node too; y's pass must still send its gradient to inner afterwards.
+  // dy/dx = (1 - t2^2)(1 - t1^2), dz/dx = 2 t1 (1 - t1^2), t1 = tanh(x), t2 = tanh(t1).
+  Variable x = leaf({0.4, -1.1}, {2});
+  Variable inner = tanh(x);
+  Variable outer = tanh(inner);
+  Variable y = sum(outer);
+  Variable z = sum(inner * inner);
+  bool ran = false;
+  outer.register_hook([&](const Tensor&) {
+    z.backward(BackwardOptions{.retain_graph = true});
+    ran = true;
+    return Tensor();
+  });
+  y.backward();
+  ASSERT_TRUE(ran);
+  const std::vector<double> got = values(x.grad());
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double x0 = i == 0 ? 0.4 : -1.1, t1 = std::tanh(x0), t2 = std::tanh(t1);
+    const double expected = (1 - t2 * t2) * (1 - t1 * t1) + 2 * t1 * (1 - t1 * t1);
+    EXPECT_NEAR(got[i], expected, 1e-15) << i;
+  }
+}
+
 TEST(Engine, HookReturningAWrongShapeThrows) {
   Variable x = leaf({1.0, 2.0}, {2});
   x.set_name("x");
@@ -315,7 +342,9 @@ TEST(Engine, NodeInputsAreInArgumentOrder) {
   ASSERT_EQ(inputs.size(), 2U);
   EXPECT_EQ(inputs[0].variable, a.impl());
   EXPECT_STREQ(inputs[1].node->name(), "TanhBackward");
-  EXPECT_EQ(inputs[1].shape, Shape({2}));
+  EXPECT_EQ(inputs[1].shape(), Shape({2}));
+  EXPECT_EQ(inputs[0].shape(), Shape({}));  // not the output's shape: kept by the edge
+  EXPECT_EQ(inputs[0].dtype, DType::f64);
   EXPECT_LT(inputs[1].node->sequence_nr(), y.grad_fn()->sequence_nr());
 }
 

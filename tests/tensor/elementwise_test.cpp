@@ -480,6 +480,30 @@ TEST(ElementwiseUnary, ExpF32IsAccurateOverItsWholeRange) {
                 {kInf, kInf, 0, 0, kInf, 0, kNaN, 1});
 }
 
+TEST(ElementwiseUnary, TanhF32IsAccurateOverItsWholeRange) {
+  // Tiny, around the switch from the polynomial to the exponential form at
+  // |x| = 0.625, and out to where tanh rounds to +-1, both signs, against
+  // libm's double tanh; each element alone too (the scalar tail of the loop).
+  std::vector<float> xs;
+  for (float v = 1e-30f; v < 1e-3f; v *= 1.7f) xs.push_back(v);
+  for (float v = 0.0f; v < 10.0f; v += 0.000731f) xs.push_back(v);
+  for (float v = 0.6249f; v < 0.6251f; v = std::nextafter(v, 1.0f)) xs.push_back(v);
+  const std::size_t positive = xs.size();
+  for (std::size_t i = 0; i < positive; ++i) xs.push_back(-xs[i]);
+  const std::vector<float> got = tanh(from_vector(xs)).to_vector<float>();
+  double worst = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double ref = std::tanh(static_cast<double>(xs[i]));
+    worst = std::max(worst, std::abs(got[i] - ref) / std::abs(ref));
+  }
+  EXPECT_LT(worst, 2.5e-7);  // about 2 ulp
+  for (std::size_t i = 0; i < xs.size(); i += 997) {
+    const float one = tanh(from_vector(std::vector<float>{xs[i]})).item<float>();
+    EXPECT_EQ(one, got[i]) << xs[i];
+  }
+  expect_values(tanh(tensor({9.1, 100, -100, kInf, -kInf, kNaN, 0})), {1, 1, -1, 1, -1, kNaN, 0});
+}
+
 TEST(ElementwiseUnary, FloatingOnlyOpsThrowOnI64) {
   Tensor i = tensor({1, 2}, DType::i64);
   for (const UnaryCase& c : kFloatingCases) expect_error([&] { c.op(i); }, {c.name, "i64"});
@@ -730,6 +754,39 @@ TEST(ElementwiseReluBackward, Errors) {
   expect_error([] { relu_backward(Tensor(), ones({2})); }, {"relu_backward", "undefined"});
   expect_error([] { relu_backward(ones({2}), Tensor()); }, {"relu_backward", "undefined"});
   expect_error([] { relu_backward(ones({3}), ones({2})); }, {"[3]", "[2]", "broadcast"});
+}
+
+// ---- tanh_backward, sigmoid_backward -----------------------------------------
+
+TEST(ElementwiseActivationBackward, TanhAndSigmoidFromTheOutput) {
+  // g (1 - y^2) and g y (1 - y), by hand: y = 0.5, g = 2 -> 1.5 and 0.5.
+  for (DType dt : {DType::f32, DType::f64}) {
+    const Tensor y = tensor({0.5, -0.5, 0.0, 1.0}, dt);
+    const Tensor g = tensor({2.0, 2.0, 3.0, 4.0}, dt);
+    const Tensor t = tanh_backward(g, y);
+    const Tensor s = sigmoid_backward(g, y);
+    EXPECT_EQ(t.dtype(), dt);
+    expect_values(t, {1.5, 1.5, 3.0, 0.0});
+    expect_values(s, {0.5, -1.5, 0.0, 0.0});
+  }
+}
+
+TEST(ElementwiseActivationBackward, StridedBroadcastAndMixedInputsTakeTheComposedFormula) {
+  const Tensor y = tensor({{0.5, 0.0, 0.25}, {0.0, 0.5, 1.0}});
+  const Tensor g = tensor({{1.0, 2.0, 4.0}, {4.0, 2.0, 6.0}});
+  const Tensor strided = transposed(transposed(g).contiguous());
+  expect_values(tanh_backward(strided, y), {0.75, 2.0, 3.75, 4.0, 1.5, 0.0});
+  expect_values(sigmoid_backward(strided, y), {0.25, 0.0, 0.75, 0.0, 0.5, 0.0});
+  expect_values(tanh_backward(tensor({4.0, 2.0, 8.0}), y), {3.0, 2.0, 7.5, 4.0, 1.5, 0.0});
+  const Tensor mixed = tanh_backward(g.to(DType::f64), y);
+  EXPECT_EQ(mixed.dtype(), DType::f64);
+  expect_values(mixed, {0.75, 2.0, 3.75, 4.0, 1.5, 0.0});
+}
+
+TEST(ElementwiseActivationBackward, Errors) {
+  expect_error([] { tanh_backward(Tensor(), ones({2})); }, {"tanh_backward", "undefined"});
+  expect_error([] { sigmoid_backward(ones({2}), Tensor()); }, {"sigmoid_backward", "undefined"});
+  expect_error([] { tanh_backward(ones({3}), ones({2})); }, {"[3]", "[2]", "broadcast"});
 }
 
 }  // namespace
