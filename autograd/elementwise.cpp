@@ -352,19 +352,17 @@ Variable cos(const Variable& x) {
 Variable tanh(const Variable& x) {
   Tensor y = tanh(x.value());
   // d tanh(x)/dx = 1 - tanh(x)^2 = 1 - y^2
-  return record("TanhBackward", y, {x}, save(y),
-                [](const Tensor& grad_out, const Tensor& y) {
-                  return tanh_backward(grad_out, y);  // grad_out * (1 - y * y)
-                });
+  return record("TanhBackward", y, {x}, save(y), [](const Tensor& grad_out, const Tensor& y) {
+    return tanh_backward(grad_out, y);  // grad_out * (1 - y * y)
+  });
 }
 
 Variable sigmoid(const Variable& x) {
   Tensor y = sigmoid(x.value());
   // d sigmoid(x)/dx = sigmoid(x) (1 - sigmoid(x)) = y (1 - y)
-  return record("SigmoidBackward", y, {x}, save(y),
-                [](const Tensor& grad_out, const Tensor& y) {
-                  return sigmoid_backward(grad_out, y);  // grad_out * y * (1 - y)
-                });
+  return record("SigmoidBackward", y, {x}, save(y), [](const Tensor& grad_out, const Tensor& y) {
+    return sigmoid_backward(grad_out, y);  // grad_out * y * (1 - y)
+  });
 }
 
 Variable relu(const Variable& x) {

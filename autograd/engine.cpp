@@ -63,7 +63,6 @@ class Engine {
     if (g.shape() != edge.shape()) g = reduce_to_input(node, i, g);
     if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
   }
-
 };
 
 namespace {

@@ -35,8 +35,8 @@ class GradList : public boost::container::small_vector<Tensor, 2> {
   /// `return {grad_out * b, grad_out * a};` moves the gradients in (a list
   /// initializer would copy each Tensor: two reference counts and 300 bytes).
   template <class... T>
-    requires(sizeof...(T) > 0 && (std::is_convertible_v<T &&, Tensor> && ...))
-  GradList(T&&... grads) {  // NOLINT(google-explicit-constructor)
+  requires(sizeof...(T) > 0 && (std::is_convertible_v<T&&, Tensor> && ...))
+      GradList(T&&... grads) {  // NOLINT(google-explicit-constructor)
     reserve(sizeof...(T));
     (emplace_back(std::forward<T>(grads)), ...);
   }

@@ -534,8 +534,8 @@ template <class F>
 Tensor activation_backward(const Tensor& grad_out, const Tensor& y, std::string_view op, F f) {
   check_defined(grad_out, op);
   check_defined(y, op);
-  if (grad_out.shape() != y.shape() || grad_out.dtype() != y.dtype() ||
-      !is_floating(y.dtype()) || !grad_out.is_contiguous() || !y.is_contiguous())
+  if (grad_out.shape() != y.shape() || grad_out.dtype() != y.dtype() || !is_floating(y.dtype()) ||
+      !grad_out.is_contiguous() || !y.is_contiguous())
     return Tensor();
   Tensor grad_x = empty(y.shape(), y.dtype());
   dispatch_floating(y.dtype(), op, [&]<class T>() {

@@ -45,8 +45,11 @@ TEST(BadInputs_Tensor, RankAboveTheLimit) {
 
 TEST(BadInputs_Tensor, MoreSizesThanAShapeHolds) {
   expect_error([] { Shape(10, 1); }, {"shape", "10 sizes", "9 a Shape can hold", "rank is 8"});
-  expect_error([] { reshape(zeros({1}), Shape{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}); },
-               {"10 sizes", "maximum tensor rank is 8"});
+  expect_error(
+      [] {
+        reshape(zeros({1}), Shape{1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+      },
+      {"10 sizes", "maximum tensor rank is 8"});
 }
 
 TEST(BadInputs_Tensor, NegativeSize) {
