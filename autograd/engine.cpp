@@ -17,6 +17,7 @@
 #include <atomic>
 #include <ostream>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "autograd/backward_observer.h"
@@ -95,7 +96,8 @@ void accumulate_into(Tensor& sum, Tensor& grad) {
 
 std::vector<Node*> Engine::collect(Node* root) {
   const std::uint64_t mark = next_visit_mark.fetch_add(1, std::memory_order_relaxed);
-  std::vector<Node*> nodes;
+  // Each node with its creation number, so that sorting reads no node.
+  std::vector<std::pair<std::uint64_t, Node*>> found;
   std::vector<Node*> stack{root};
   root->visit_mark_ = mark;
   while (!stack.empty()) {
@@ -106,7 +108,7 @@ std::vector<Node*> Engine::collect(Node* root) {
                 node->name_,
                 " were freed by the first backward. Pass retain_graph = true to the first "
                 "backward to keep them");
-    nodes.push_back(node);
+    found.emplace_back(node->sequence_nr_, node);
     for (const Edge& edge : node->inputs_) {
       Node* input = edge.node.get();
       if (input != nullptr && input->visit_mark_ != mark) {
@@ -115,8 +117,12 @@ std::vector<Node*> Engine::collect(Node* root) {
       }
     }
   }
-  std::sort(nodes.begin(), nodes.end(),
-            [](const Node* a, const Node* b) { return a->sequence_nr_ > b->sequence_nr_; });
+  // A chain is found in order already.
+  const auto later_first = [](const auto& a, const auto& b) { return a.first > b.first; };
+  if (!std::is_sorted(found.begin(), found.end(), later_first))
+    std::sort(found.begin(), found.end(), later_first);
+  std::vector<Node*> nodes(found.size());
+  for (std::size_t k = 0; k < found.size(); ++k) nodes[k] = found[k].second;
   return nodes;
 }
 

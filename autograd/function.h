@@ -129,11 +129,8 @@ GradList to_grad_list(R&& grads) {
 template <class F>
 class FunctionNode final : public Node {
  public:
-  FunctionNode(EdgeList&& edges,
-               const Tensor& y,
-               FunctionContext&& ctx,
-               const std::vector<Variable>& inputs)
-      : Node(F::name, std::move(edges), y), ctx_(std::move(ctx)) {
+  FunctionNode(const Tensor& y, FunctionContext&& ctx, const std::vector<Variable>& inputs)
+      : Node(F::name, inputs, y), ctx_(std::move(ctx)) {
     // The versions were noted when forward saved the tensors; what each one is
     // to the op (an input, the output) is known only now.
     for (std::size_t i = 0; i < ctx_.saved_.size(); ++i)
@@ -210,8 +207,7 @@ struct Function {
     if (!recording || !is_floating(y.dtype()))
       return nabla::detail::unrecorded_output(Derived::name, y);
     auto make_node = [&] {
-      return std::make_shared<detail::FunctionNode<Derived>>(
-          nabla::detail::make_edges(inputs, y.shape()), y, std::move(ctx), inputs);
+      return std::make_shared<detail::FunctionNode<Derived>>(y, std::move(ctx), inputs);
     };
     if (nabla::detail::record_hook != nullptr) [[unlikely]]
       return nabla::detail::hooked_record(Derived::name, y, inputs, make_node);

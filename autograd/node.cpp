@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "autograd/kept_values.h"
+#include "tensor/object_pool.h"
 
 namespace nabla {
 
@@ -10,19 +11,55 @@ namespace {
 std::atomic<std::uint64_t> next_sequence_nr{1};
 }  // namespace
 
-Node::Node(const char* name, EdgeList&& inputs, const Tensor& y)
+Node::Node(const char* name, const Tensor& y)
     : name_(name),
       sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)),
-      inputs_(std::move(inputs)),
       shape_(y.shape()),
       dtype_(y.dtype()),
       scope_(autograd::current_scope()) {
-  static const Shape kNoShape{};
-  for (Edge& edge : inputs_)
-    edge.shape_ = edge.absent ? &kNoShape : edge.own_shape_ ? edge.own_shape_.get() : &shape_;
   if (autograd::detail::keep_values_depth > 0) [[unlikely]] {
     keeps_values_ = true;
     autograd::detail::keep_value(*this, y);
+  }
+}
+
+Node::Node(const char* name, VariableRefs inputs, const Tensor& y) : Node(name, y) {
+  inputs_.reserve(inputs.size());
+  for (const Variable& v : inputs) add_input(v);
+}
+
+Node::Node(const char* name, const std::vector<Variable>& inputs, const Tensor& y) : Node(name, y) {
+  inputs_.reserve(inputs.size());
+  for (const Variable& v : inputs) add_input(v);
+}
+
+// Non-leaf inputs point at their producer; leaves that need a gradient (and
+// named constants, so graph exports can show them, and constants cut from a
+// graph, so why_no_grad can find them) point at their state.
+void Node::add_input(const Variable& v) {
+  static const Shape kNoShape{};
+  Edge& edge = inputs_.emplace_back();
+  const std::shared_ptr<VariableImpl>& impl = v.impl();
+  if (impl == nullptr) {  // an optional input that was not given (e.g. no bias)
+    edge.absent = true;
+    edge.shape_ = &kNoShape;
+    return;
+  }
+  if (impl->value.shape() == shape_) {
+    edge.shape_ = &shape_;
+  } else {
+    edge.own_shape_ = make_pooled<const Shape>(impl->value.shape());
+    edge.shape_ = edge.own_shape_.get();
+  }
+  edge.dtype = impl->value.dtype();
+  if (impl->grad_fn != nullptr) {
+    edge.node = impl->grad_fn;
+    edge.needs_grad = true;
+  } else if (impl->requires_grad) {
+    edge.variable = impl;
+    edge.needs_grad = true;
+  } else if (!impl->name.empty() || impl->cut_by != nullptr) {
+    edge.variable = impl;  // kept so that why_no_grad can say where a path breaks
   }
 }
 

@@ -7,6 +7,8 @@
 
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -20,11 +22,8 @@
 
 namespace nabla {
 
-struct Edge;
-namespace detail {
-/// The edge to input `v` of an op whose output has shape `out` (record.cpp).
-Edge make_edge(const Variable& v, const Shape& out);
-}  // namespace detail
+/// The inputs of an op, by reference, in argument order.
+using VariableRefs = std::initializer_list<std::reference_wrapper<const Variable>>;
 
 /// What a backward rule returns: one gradient per input in argument order, in
 /// the output's broadcast shape (the engine sums it down to the input's shape).
@@ -56,7 +55,6 @@ struct Edge {
 
  private:
   friend class Node;
-  friend Edge detail::make_edge(const Variable& v, const Shape& out);
   // Most inputs have the output's shape (element-wise ops without
   // broadcasting, every scalar graph): their edges point at the node's own
   // shape, and only the others keep a copy, so that a node stays small.
@@ -65,7 +63,6 @@ struct Edge {
 };
 
 /// A node's inputs, stored inline for up to three (so a node is one allocation).
-/// The Node's constructor points each edge at its shape.
 using EdgeList = boost::container::small_vector<Edge, 3>;
 
 /// Which inputs of a rule need a gradient; rules skip the work for the others.
@@ -80,7 +77,10 @@ class NeedsGrad {
 
 class Node {
  public:
-  Node(const char* name, EdgeList&& inputs, const Tensor& y);
+  /// A node named `name` for the op that computed `y` from `inputs`, whose
+  /// edges it makes in place.
+  Node(const char* name, VariableRefs inputs, const Tensor& y);
+  Node(const char* name, const std::vector<Variable>& inputs, const Tensor& y);
   virtual ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -122,6 +122,8 @@ class Node {
 
  private:
   friend class Engine;
+  Node(const char* name, const Tensor& y);
+  void add_input(const Variable& v);
   void take_unique_inputs(std::vector<std::shared_ptr<Node>>& out);
 
   // What the backward pass reads of every node comes first, next to the

@@ -33,9 +33,6 @@
 
 namespace nabla {
 
-/// The inputs of an op, by reference, in argument order.
-using VariableRefs = std::initializer_list<std::reference_wrapper<const Variable>>;
-
 /// References to the tensors a rule needs; copied into the node only when it is recorded.
 template <std::size_t N>
 struct SavedRefs {
@@ -52,9 +49,6 @@ namespace detail {
 
 bool should_record(VariableRefs inputs);
 bool should_record(const std::vector<Variable>& inputs);
-/// The edges to `inputs` of an op whose output has shape `out`.
-EdgeList make_edges(VariableRefs inputs, const Shape& out);
-EdgeList make_edges(const std::vector<Variable>& inputs, const Shape& out);
 /// Wraps y in a Variable whose grad_fn is `node`.
 Variable make_output(const Tensor& y, std::shared_ptr<Node> node);
 /// Anomaly mode's forward check (trace.cpp): throws if y holds a NaN or Inf.
@@ -139,7 +133,7 @@ class RuleNode final : public Node {
            const Tensor& y,
            const SavedRefs<N>& saved,
            Rule&& rule)
-      : Node(name, make_edges(inputs, y.shape()), y), rule_(std::move(rule)) {
+      : Node(name, inputs, y), rule_(std::move(rule)) {
     for (std::size_t i = 0; i < N; ++i) {
       saved_[i] = *saved.tensors[i];
       versions_[i] = note_saved(saved_[i], y, inputs);
