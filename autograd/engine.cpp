@@ -59,9 +59,11 @@ class Engine {
     return static_cast<std::size_t>(it - nodes.begin());
   }
   // Sums g to input i's shape and casts it to its dtype, where they differ.
-  static void fit_to_input(const Node& node, std::size_t i, Tensor& g) {
+  // `out` is the node's output shape, read from its gradient (in cache)
+  // rather than from the node.
+  static void fit_to_input(const Node& node, std::size_t i, Tensor& g, const Shape& out) {
     const Edge& edge = node.inputs_[i];
-    if (g.shape() != edge.shape()) g = reduce_to_input(node, i, g);
+    if (g.shape() != (edge.own_shape_ ? *edge.own_shape_ : out)) g = reduce_to_input(node, i, g);
     if (g.dtype() != edge.dtype) g = g.to(edge.dtype);
   }
 };
@@ -242,10 +244,10 @@ void Engine::run(const Variable& root, const Tensor& grad_out, const BackwardOpt
         }
         if (observers) [[unlikely]] {
           const Tensor raw = g;
-          fit_to_input(node, i, g);
+          fit_to_input(node, i, g, grad.shape());
           observers.input(step, node, i, raw, g);
         } else {
-          fit_to_input(node, i, g);
+          fit_to_input(node, i, g, grad.shape());
         }
         if (anomaly) autograd::detail::check_backward(node, i, g, step);
         if (edge.node != nullptr) {

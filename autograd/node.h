@@ -55,6 +55,7 @@ struct Edge {
 
  private:
   friend class Node;
+  friend class Engine;
   // Most inputs have the output's shape (element-wise ops without
   // broadcasting, every scalar graph): their edges point at the node's own
   // shape, and only the others keep a copy, so that a node stays small.

@@ -34,6 +34,11 @@ Tensor unaliased(const Tensor& self, const Tensor& src) {
 // Checks that `other` broadcasts to `self` without changing its shape, and
 // returns it converted to self's dtype.
 Tensor operand(const Tensor& self, const Tensor& other, std::string_view op) {
+  // The same shape and dtype on a contiguous tensor (a gradient accumulated):
+  // writable, nothing to broadcast or convert.
+  if (self.defined() && other.defined() && self.dtype() == other.dtype() &&
+      self.shape() == other.shape() && self.is_contiguous())
+    return unaliased(self, other);
   check_defined(self, op);
   check_defined(other, op);
   check_writable(self, op);

@@ -11,8 +11,9 @@
 
 namespace nabla {
 
-Tensor::Tensor(const Shape& shape, DType dtype)
-    : shape_(shape), strides_(shape.size()), dtype_(dtype) {
+// strides_ starts as a copy of the shape (a few vector moves) so that it has
+// the right rank without a fill (GCC emits `rep stos` for it, slow to start).
+Tensor::Tensor(const Shape& shape, DType dtype) : shape_(shape), strides_(shape), dtype_(dtype) {
   // One pass for the common case (positive sizes, no overflow): this
   // constructor runs for every op result, so it is on the small-tensor hot path.
   bool simple = shape.rank() <= kMaxRank;
