@@ -32,7 +32,7 @@ class GradList : public boost::container::small_vector<Tensor, 2> {
  public:
   GradList() {}  // NOLINT(modernize-use-equals-default): `return {};` zeroes nothing
   /// `return {grad_out * b, grad_out * a};` moves the gradients in (a list
-  /// initializer would copy each Tensor: two reference counts and 300 bytes).
+  /// initializer would copy each Tensor: two reference counts and 200 bytes).
   template <class... T>
   requires(sizeof...(T) > 0 && (std::is_convertible_v<T&&, Tensor> && ...))
       GradList(T&&... grads) {  // NOLINT(google-explicit-constructor)
