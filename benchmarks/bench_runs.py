@@ -4,7 +4,9 @@ nabla beside other work)."""
 
 import json
 import multiprocessing
+import os
 import subprocess
+import sys
 import tempfile
 
 
@@ -42,6 +44,10 @@ def run_benchmark(exe, min_time, repetitions, filter="", env=None):
                f"--benchmark_out={out.name}", "--benchmark_out_format=json"]
         if filter:
             cmd.append(f"--benchmark_filter={filter}")
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
-        return json.load(open(out.name))
+        done = subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        text = open(out.name).read()
+        if not text.strip():  # e.g. a filter that matches no benchmark
+            sys.exit(f"{os.path.basename(exe)}: no results for filter '{filter}': "
+                     f"{done.stderr.strip()}")
+        return json.loads(text)
