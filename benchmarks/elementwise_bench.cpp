@@ -1,8 +1,10 @@
 // Throughput of the elementwise kernels on contiguous f32 tensors from 1e3 to
 // 1e7 elements, next to a memcpy of the same buffer (the bandwidth bound an
-// add should approach), and the fixed cost of one op on 1-element tensors.
+// add should approach) and glibc's tanhf (what tanh costs without nabla's own
+// kernel), and the fixed cost of one op on 1-element tensors.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -53,6 +55,31 @@ void BM_ReluF32(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * 2 * n * 4);
 }
 BENCHMARK(BM_ReluF32)->Apply(sizes)->UseRealTime();
+
+void BM_TanhF32(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const Tensor a = nabla::linspace(-3.0, 3.0, n);
+  for (auto _ : state) {
+    Tensor c = nabla::tanh(a);
+    benchmark::DoNotOptimize(c.raw_data());
+  }
+  state.SetBytesProcessed(state.iterations() * 2 * n * 4);
+}
+BENCHMARK(BM_TanhF32)->Apply(sizes)->UseRealTime();
+
+// The reference for tanh: glibc's tanhf over the same values, one call per element.
+void BM_TanhLibmF32(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const std::vector<float> src = nabla::linspace(-3.0, 3.0, n).to_vector<float>();
+  std::vector<float> dst(src.size());
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < src.size(); ++i) dst[i] = std::tanh(src[i]);
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * 2 * n * 4);
+}
+BENCHMARK(BM_TanhLibmF32)->Apply(sizes)->UseRealTime();
 
 // The bandwidth reference: one read and one write of n floats.
 void BM_MemcpyF32(benchmark::State& state) {
