@@ -527,25 +527,21 @@ Tensor relu(const Tensor& x) {
 namespace {
 
 // An activation's backward from its output y, in one pass over grad_out and y
-// when they have one shape and floating dtype and are contiguous (the case of
-// every hidden layer, every step): out[i] = f(grad_out[i], y[i]). Returns an
-// undefined tensor otherwise, for the caller's composed expression.
+// when they have one shape and floating dtype (the case of every hidden
+// layer, every step): out[i] = f(grad_out[i], y[i]), by the element-wise
+// loop every binary op uses. Returns an undefined tensor otherwise, for the
+// caller's composed expression.
 template <class F>
 Tensor activation_backward(const Tensor& grad_out, const Tensor& y, std::string_view op, F f) {
   check_defined(grad_out, op);
   check_defined(y, op);
-  if (grad_out.shape() != y.shape() || grad_out.dtype() != y.dtype() || !is_floating(y.dtype()) ||
-      !grad_out.is_contiguous() || !y.is_contiguous())
+  if (grad_out.shape() != y.shape() || grad_out.dtype() != y.dtype() || !is_floating(y.dtype()))
     return Tensor();
-  Tensor grad_x = empty(y.shape(), y.dtype());
-  dispatch_floating(y.dtype(), op, [&]<class T>() {
-    const T* __restrict g = grad_out.data<T>();
-    const T* __restrict v = y.data<T>();
-    T* __restrict out = grad_x.data<T>();
-    const std::int64_t n = y.numel();
-    for (std::int64_t i = 0; i < n; ++i) out[i] = f(g[i], v[i]);
+  return dispatch_floating(y.dtype(), op, [&]<class T>() {
+    Tensor grad_x(y.shape(), y.dtype());
+    apply_binary<T, T>(grad_x, grad_out, y, f);
+    return grad_x;
   });
-  return grad_x;
 }
 
 }  // namespace
