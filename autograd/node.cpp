@@ -23,14 +23,18 @@ Node::Node(const char* name, const Tensor& y)
   }
 }
 
-Node::Node(const char* name, VariableRefs inputs, const Tensor& y) : Node(name, y) {
+template <class Range>
+void Node::add_inputs(const Range& inputs) {
   inputs_.reserve(inputs.size());
   for (const Variable& v : inputs) add_input(v);
 }
 
+Node::Node(const char* name, VariableRefs inputs, const Tensor& y) : Node(name, y) {
+  add_inputs(inputs);
+}
+
 Node::Node(const char* name, const std::vector<Variable>& inputs, const Tensor& y) : Node(name, y) {
-  inputs_.reserve(inputs.size());
-  for (const Variable& v : inputs) add_input(v);
+  add_inputs(inputs);
 }
 
 // Non-leaf inputs point at their producer; leaves that need a gradient (and

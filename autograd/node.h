@@ -124,6 +124,8 @@ class Node {
  private:
   friend class Engine;
   Node(const char* name, const Tensor& y);
+  template <class Range>
+  void add_inputs(const Range& inputs);
   void add_input(const Variable& v);
   void take_unique_inputs(std::vector<std::shared_ptr<Node>>& out);
 
