@@ -94,7 +94,7 @@ struct LayerStatsProbe::Row {
   double mean = kNaN, std = kNaN, dead = kNaN, saturated = kNaN;
 };
 
-LayerStatsProbe::LayerStatsProbe(Module& model) : model_(model) {
+LayerStatsProbe::LayerStatsProbe(Module& model) {
   for (const auto& [path, module] : model.named_modules()) {
     const bool leaf = module->named_children().empty();
     std::vector<Variable> own = module->parameters(/*recurse=*/false);

@@ -77,7 +77,6 @@ class LayerStatsProbe {
 
  private:
   struct Row;
-  Module& model_;
   std::vector<Row> rows_;
   bool armed_ = false;
 };

@@ -3,29 +3,45 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 
 #include "tensor/dispatch.h"
 
 namespace nabla {
 
+namespace {
+
+// empty(shape, dtype), with a bad shape reported under the name of the
+// factory the caller called.
+Tensor allocate(const Shape& shape, DType dtype, std::string_view op) {
+  check_shape(shape, op);
+  return empty(shape, dtype);
+}
+
+Tensor filled(const Shape& shape, double value, DType dtype, std::string_view op) {
+  NABLA_CHECK(is_floating(dtype) || fits_int64(value), op, "value ", value,
+              " cannot be converted to i64 without overflow");
+  Tensor t = allocate(shape, dtype, op);
+  dispatch(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
+  return t;
+}
+
+}  // namespace
+
 Tensor zeros(const Shape& shape, DType dtype) {
   // Filled directly, not with zero_(): a fresh tensor starts at version 0.
-  Tensor t = empty(shape, dtype);
+  Tensor t = allocate(shape, dtype, "zeros");
   if (t.numel() > 0)
     std::memset(t.raw_data(), 0, static_cast<std::size_t>(t.numel()) * t.element_size());
   return t;
 }
 
 Tensor ones(const Shape& shape, DType dtype) {
-  return full(shape, 1.0, dtype);
+  return filled(shape, 1.0, dtype, "ones");
 }
 
 Tensor full(const Shape& shape, double value, DType dtype) {
-  NABLA_CHECK(is_floating(dtype) || fits_int64(value), "full", "value ", value,
-              " cannot be converted to i64 without overflow");
-  Tensor t = empty(shape, dtype);
-  dispatch(dtype, [&]<class T>() { std::fill_n(t.data<T>(), t.numel(), static_cast<T>(value)); });
-  return t;
+  return filled(shape, value, dtype, "full");
 }
 
 Tensor zeros_like(const Tensor& t) {

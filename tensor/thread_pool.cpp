@@ -28,19 +28,23 @@ constexpr std::int64_t kCallerSpinNs = 20'000;
 // A job is late when the caller, done with every chunk it could take, waited
 // for the chunks a worker took longer than kLateMinNs and longer than two of
 // its own chunks took (a worker started its last chunk no later than the
-// caller started its own last one). On an idle machine the wait is a chunk's imbalance
-// (microseconds); when another process shares the worker's core, the worker
-// is preempted in the middle of a chunk and the wait is a scheduler time
-// slice (milliseconds). After a late job the pool runs jobs on the calling
-// thread alone for kFirstBackoffNs, doubling up to kMaxBackoffNs while the
-// probes that follow are late too, and from the first prompt probe on runs
-// them in parallel again. kLateMinNs: at 100 us, the preemptions of a worker
-// shorter than that went unnoticed and the steps of a small MLP at batch 16
-// took 1.26x their one-thread time beside a busy process; at 30 us an idle
-// machine backed off without need; 50 us keeps both within their bounds
-// (docs/benchmarks.md, "Threads on a shared machine").
+// caller started its own last one). When another process shares the worker's
+// core, the worker is preempted in the middle of a chunk and the wait is a
+// scheduler time slice (milliseconds); on an idle virtual machine the host
+// still interrupts a vCPU now and then (waits of 50-400 us, a few per second).
+// After a late job that waited w, the pool runs jobs on the calling thread
+// alone for kStallFactor * w, doubling up to kMaxBackoffNs while the probes
+// that follow are late too, and from the first prompt probe on runs them in
+// parallel again. So a worker that stays unavailable costs at most about
+// 1/kStallFactor of the time in waits, and a short interruption only a short
+// pause. With a fixed first pause of 20 ms, an idle machine's 15-30
+// interruptions a second ran a third to two thirds of its jobs on one thread,
+// and beside a busy process the 4 ms waits that came back after each pause made
+// the batch-16 step of a small MLP take 1.15-1.18x its one-thread time (see
+// docs/benchmarks.md, "Threads on a shared machine"). kLateMinNs: at 30 us an
+// idle machine backed off without need.
 constexpr std::int64_t kLateMinNs = 50'000;
-constexpr std::int64_t kFirstBackoffNs = 20'000'000;
+constexpr std::int64_t kStallFactor = 50;
 constexpr std::int64_t kMaxBackoffNs = 1'000'000'000;
 
 thread_local bool t_in_chunk = false;
@@ -108,7 +112,8 @@ bool ThreadPool::in_chunk() {
 
 ThreadPool::Stats ThreadPool::stats() const {
   return {jobs_.load(std::memory_order_relaxed), late_jobs_.load(std::memory_order_relaxed),
-          serial_jobs_.load(std::memory_order_relaxed)};
+          serial_jobs_.load(std::memory_order_relaxed),
+          last_backoff_ns_.load(std::memory_order_relaxed)};
 }
 
 std::int64_t ThreadPool::claim(int s) {
@@ -211,8 +216,9 @@ bool ThreadPool::backing_off(std::int64_t now) {
 void ThreadPool::note_wait(std::int64_t chunk_ns, std::int64_t waited_ns, std::int64_t now) {
   if (waited_ns > kLateMinNs && waited_ns > 2 * chunk_ns) {
     late_jobs_.fetch_add(1, std::memory_order_relaxed);
-    backoff_ns_ = backoff_ns_ == 0 ? kFirstBackoffNs : std::min(2 * backoff_ns_, kMaxBackoffNs);
+    backoff_ns_ = std::min(std::max(kStallFactor * waited_ns, 2 * backoff_ns_), kMaxBackoffNs);
     serial_until_ns_ = now + backoff_ns_;
+    last_backoff_ns_.store(backoff_ns_, std::memory_order_relaxed);
   } else {
     backoff_ns_ = 0;
   }

@@ -51,12 +51,14 @@ class ThreadPool {
   /// True on a thread that is running a chunk (nested parallelism runs inline).
   static bool in_chunk();
 
-  /// How often the pool found stolen time and how many jobs it then ran on the
-  /// calling thread alone (for benchmarks and tests).
+  /// How often the pool found stolen time, how many jobs it then ran on the
+  /// calling thread alone and for how long it last did (for benchmarks and
+  /// tests).
   struct Stats {
     std::int64_t jobs = 0;
     std::int64_t late_jobs = 0;
     std::int64_t serial_jobs = 0;
+    std::int64_t last_backoff_ns = 0;  // the length of the latest back-off
   };
   Stats stats() const;
   /// Ends a back-off after stolen time (for tests).
@@ -105,7 +107,7 @@ class ThreadPool {
   // Stolen-time back-off (touched by the caller holding busy_ only).
   std::int64_t serial_until_ns_ = 0;
   std::int64_t backoff_ns_ = 0;
-  std::atomic<std::int64_t> jobs_{0}, late_jobs_{0}, serial_jobs_{0};
+  std::atomic<std::int64_t> jobs_{0}, late_jobs_{0}, serial_jobs_{0}, last_backoff_ns_{0};
 };
 
 }  // namespace nabla::detail

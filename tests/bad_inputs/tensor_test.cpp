@@ -38,7 +38,7 @@ TEST(BadInputs_Tensor, InPlaceResultOfABroadcastShape) {
 }
 
 TEST(BadInputs_Tensor, RankAboveTheLimit) {
-  expect_error([] { zeros(Shape(9, 1)); }, {"rank 9", "maximum of 8"});
+  expect_error([] { zeros(Shape(9, 1)); }, {"zeros", "rank 9", "maximum of 8"});
   expect_error([] { reshape(zeros({1}), Shape(9, 1)); }, {"reshape", "rank 9", "8"});
   expect_error([] { unsqueeze(zeros(Shape(8, 1)), 0); }, {"unsqueeze", "9", "8"});
 }
@@ -53,7 +53,10 @@ TEST(BadInputs_Tensor, MoreSizesThanAShapeHolds) {
 }
 
 TEST(BadInputs_Tensor, NegativeSize) {
-  expect_error([] { zeros({2, -1}); }, {"negative size", "[2, -1]"});
+  expect_error([] { zeros({2, -1}); }, {"zeros", "negative size", "[2, -1]"});
+  expect_error([] { ones({-3}); }, {"ones", "negative size", "[-3]"});
+  expect_error([] { full({4, -2}, 7.0); }, {"full", "negative size", "[4, -2]"});
+  expect_error([] { empty({-1}); }, {"empty", "negative size", "[-1]"});
   expect_error([] { from_vector<float>({}, {-2, 0}); }, {"from_vector", "[-2, 0]"});
 }
 

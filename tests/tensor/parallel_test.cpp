@@ -177,8 +177,8 @@ TEST(ThreadPool, EachThreadStartsWithItsOwnSlice) {
 }
 
 // NOTE [ Stolen time ] (tensor/thread_pool.cpp): when the caller waits long
-// for a chunk a worker took, the next jobs run on the caller alone; after the
-// back-off, on several threads again.
+// for a chunk a worker took, the next jobs run on the caller alone for 50 times
+// that wait; after the back-off, on several threads again.
 TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
   ThreadCountGuard guard;
   set_num_threads(2);
@@ -186,14 +186,14 @@ TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
   pool.reset_backoff();
   const auto caller = std::this_thread::get_id();
   const std::int64_t late_before = pool.stats().late_jobs;
-  // A worker that takes a chunk is slow (as if preempted): 20 ms against the
+  // A worker that takes a chunk is slow (as if preempted): 2 ms against the
   // caller's 50 us. Repeated until a worker took one (a busy machine may keep
   // the workers off the CPU for a while).
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (pool.stats().late_jobs == late_before && std::chrono::steady_clock::now() < give_up) {
     parallel_invoke(4, [&](std::int64_t) {
       if (std::this_thread::get_id() != caller) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
       } else {
         const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
         while (std::chrono::steady_clock::now() < until) {
@@ -202,6 +202,10 @@ TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
     });
   }
   ASSERT_EQ(pool.stats().late_jobs, late_before + 1);
+  // The caller waited at least the worker's 2 ms less its own 50 us.
+  const std::int64_t backoff_ns = pool.stats().last_backoff_ns;
+  EXPECT_GE(backoff_ns, 50 * 1'900'000);
+  EXPECT_LE(backoff_ns, 1'000'000'000);
   const std::int64_t serial_before = pool.stats().serial_jobs;
   std::atomic<int> elsewhere{0};
   parallel_invoke(4, [&](std::int64_t) {
@@ -209,8 +213,8 @@ TEST(ThreadPool, AfterALateWorkerJobsRunOnTheCallerForAWhile) {
   });
   EXPECT_EQ(elsewhere.load(), 0);
   EXPECT_EQ(pool.stats().serial_jobs, serial_before + 1);
-  // The first back-off is 20 ms; then two threads run at once again.
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // After the back-off two threads run at once again.
+  std::this_thread::sleep_for(std::chrono::nanoseconds(backoff_ns) + std::chrono::milliseconds(10));
   std::atomic<bool> started[2] = {false, false};
   std::atomic<bool> both{true};
   parallel_invoke(2, [&](std::int64_t i) {
