@@ -35,17 +35,19 @@ class BusyProcess:
         return False
 
 
-def run_benchmark(exe, min_time, repetitions, filter="", env=None):
-    """Runs `exe` (a Google Benchmark program) and returns its JSON report;
-    raises subprocess.CalledProcessError with its stderr when it fails."""
+def run_benchmark(exe, min_time, repetitions, filter="", env=None, cpus=None):
+    """Runs `exe` (a Google Benchmark program), on the CPUs `cpus` when given,
+    and returns its JSON report; raises subprocess.CalledProcessError with its
+    stderr when it fails."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         cmd = [exe, f"--benchmark_min_time={min_time}",
                f"--benchmark_repetitions={repetitions}",
                f"--benchmark_out={out.name}", "--benchmark_out_format=json"]
         if filter:
             cmd.append(f"--benchmark_filter={filter}")
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         done = subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, preexec_fn=pin)
         text = open(out.name).read()
         if not text.strip():  # e.g. a filter that matches no benchmark
             sys.exit(f"{os.path.basename(exe)}: no results for filter '{filter}': "

@@ -11,7 +11,9 @@ libtorch runs with OpenBLAS's pthread build (Debian's libtorch otherwise uses
 whatever libblas.so.3 points to, BLIS's generic kernels once libblis-dev is
 installed), OPENBLAS_CORETYPE set to the AVX-512 kernels where the CPU has
 them, OPENBLAS_NUM_THREADS equal to the workload's thread count, and glibc's
-malloc kept from trimming and from mmap-ing large blocks.
+malloc kept from trimming and from mmap-ing large blocks. The one-thread rows
+(other than the one beside the busy process) run both sides on the same CPU,
+a different one each round.
 
     benchmarks/compare_torch.py --build build-bench --rounds 4
 """
@@ -91,10 +93,11 @@ def torch_env(threads):
     return env
 
 
-def run(exe, bench, env, args):
-    """Seconds per iteration of every repetition of `bench`, and its counters."""
+def run(exe, bench, env, args, cpus):
+    """Seconds per iteration of every repetition of `bench` (on `cpus` when
+    given), and its counters."""
     try:
-        report = run_benchmark(exe, args.min_time, args.repetitions, f"^{bench}", env)
+        report = run_benchmark(exe, args.min_time, args.repetitions, f"^{bench}", env, cpus)
     except subprocess.CalledProcessError as e:
         sys.exit(f"compare_torch: {' '.join(e.cmd)} failed:\n{e.stderr}")
     times, counters = [], {}
@@ -137,17 +140,23 @@ def main():
     torch_t = {i: [] for i in range(len(rows))}
     nodes = {}
     skipped = set()
+    allowed = sorted(os.sched_getaffinity(0))
     for r in range(args.rounds):
         for i, (row, n_exe, n_bench, t_exe, t_bench, threads, per, busy) in enumerate(rows):
             if i in skipped:
                 continue
+            # One-thread rows run both sides on the same CPU, a different one
+            # each round: the CPUs of a virtual machine can differ in speed
+            # (a busier neighbour on one host core), and a median of runs
+            # that each landed anywhere mixes them unevenly.
+            cpus = {allowed[r % len(allowed)]} if threads == 1 and not busy else None
             with BusyProcess(busy):
                 sides = [("nabla", exe(n_exe), n_bench, dict(os.environ)),
                          ("torch", exe(t_exe), t_bench, torch_env(threads))]
                 if r % 2 == 1:
                     sides.reverse()
                 for side, path, bench, env in sides:
-                    times, counters = run(path, bench, env, args)
+                    times, counters = run(path, bench, env, args, cpus)
                     if times is None:
                         skipped.add(i)
                         break
@@ -162,6 +171,8 @@ def main():
           f"OPENBLAS_CORETYPE={torch_env(1)['OPENBLAS_CORETYPE']}, "
           f"OPENBLAS_NUM_THREADS = the row's threads, MALLOC_TRIM_THRESHOLD_ and "
           f"MALLOC_MMAP_THRESHOLD_ = 1e9")
+    print("one-thread rows (not beside the busy process): both sides on the same CPU, "
+          "a different CPU each round")
     if "nabla" in context:
         print("nabla: " + "; ".join(l for l in context["nabla"].splitlines() if l))
     print()
