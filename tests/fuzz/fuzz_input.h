@@ -4,8 +4,10 @@
 // input's leading bytes for the options a target varies.
 #pragma once
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -61,7 +63,9 @@ inline void require(bool ok, const char* what) {
 
 /// A file holding the current input, for loaders that take a path. One per
 /// process, in memory (/dev/shm) when possible: it is rewritten for every
-/// input. Removed with its directory at exit.
+/// input. Removed with its directory at exit; the directories of fuzzers that
+/// ended without exiting (a finding aborts, a timeout kills) are removed by
+/// the next one that starts.
 class InputFile {
  public:
   explicit InputFile(std::string_view name) {
@@ -69,7 +73,8 @@ class InputFile {
     std::error_code ec;
     const fs::path base =
         fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-    dir_ = base / ("nabla-fuzz-" + std::to_string(::getpid()));
+    remove_orphans(base);
+    dir_ = base / (std::string(kPrefix) + std::to_string(::getpid()));
     fs::create_directories(dir_);
     path_ = dir_ / std::string(name);
   }
@@ -83,6 +88,11 @@ class InputFile {
   /// Writes `bytes` as the file's whole content and returns its path.
   const std::filesystem::path& write(const std::uint8_t* bytes, std::size_t size) {
     std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    if (!out) {  // the directory was swept (another fuzzer that cannot see this pid)
+      std::error_code ignored;
+      std::filesystem::create_directories(dir_, ignored);
+      out.open(path_, std::ios::binary | std::ios::trunc);
+    }
     out.write(reinterpret_cast<const char*>(bytes), static_cast<std::streamsize>(size));
     out.close();
     require(static_cast<bool>(out), "cannot write the input file");
@@ -93,6 +103,22 @@ class InputFile {
   std::filesystem::path sibling(std::string_view name) const { return dir_ / std::string(name); }
 
  private:
+  static constexpr std::string_view kPrefix = "nabla-fuzz-";
+
+  // Removes base/nabla-fuzz-<pid> of every pid that no longer runs.
+  static void remove_orphans(const std::filesystem::path& base) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(kPrefix, 0) != 0) continue;
+      const long pid = std::strtol(name.c_str() + kPrefix.size(), nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        std::error_code ignored;
+        std::filesystem::remove_all(entry.path(), ignored);
+      }
+    }
+  }
+
   std::filesystem::path dir_, path_;
 };
 
