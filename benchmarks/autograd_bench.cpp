@@ -1,7 +1,8 @@
 // The fixed cost of the graph: forward + backward per op on tiny Variables
 // (1 and 16 f32 elements) chained 1000 deep, and a micrograd-style MLP built
 // from scalar Variables (2-16-16-1, batch of 16 points, about 10,000 nodes per
-// step, with the SGD update). Counters report time per op / per node.
+// step, with the SGD update; also at batches of 1 to 64). Counters report time
+// per op / per node.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -161,19 +162,19 @@ std::int64_t count_nodes(const Variable& root) {
   return static_cast<std::int64_t>(seen.size());
 }
 
-void BM_ScalarMlpStep(benchmark::State& state) {
+// One SGD step of the scalar MLP per iteration on `batch` points.
+void scalar_mlp_steps(benchmark::State& state, int batch) {
   ScalarMlp model({2, 16, 16, 1});
-  constexpr int kBatch = 16;
   nabla::Generator gen(2);
-  std::vector<std::vector<Variable>> inputs(kBatch);
+  std::vector<std::vector<Variable>> inputs(batch);
   std::vector<Variable> targets;  // negated, so the error is output + target
-  for (int p = 0; p < kBatch; ++p) {
+  for (int p = 0; p < batch; ++p) {
     inputs[p] = {Variable(nabla::randn(Shape{}, gen)), Variable(nabla::randn(Shape{}, gen))};
     targets.emplace_back(nabla::full(Shape{}, p % 2 ? -1.0 : 1.0));  // -target
   }
   auto loss_fn = [&] {
     Variable loss;
-    for (int p = 0; p < kBatch; ++p) {
+    for (int p = 0; p < batch; ++p) {
       Variable d = model(inputs[p]) + targets[p];
       loss = loss.defined() ? loss + d * d : d * d;
     }
@@ -192,6 +193,25 @@ void BM_ScalarMlpStep(benchmark::State& state) {
   state.counters["nodes"] = static_cast<double>(nodes);
   report_time_per(state, "time_per_node", static_cast<double>(nodes));
 }
+
+// The row of benchmarks/compare_torch.py: a batch of 16 points.
+void BM_ScalarMlpStep(benchmark::State& state) {
+  scalar_mlp_steps(state, 16);
+}
 BENCHMARK(BM_ScalarMlpStep)->Unit(benchmark::kMillisecond);
+
+// The same at other batches: the graph of a step grows with the batch (about
+// 640 nodes per point), and the time per node with it once the graph no
+// longer fits the core's cache.
+void BM_ScalarMlpBatch(benchmark::State& state) {
+  scalar_mlp_steps(state, static_cast<int>(state.range(0)));
+}
+BENCHMARK(BM_ScalarMlpBatch)
+    ->ArgName("batch")
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(16)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
