@@ -201,8 +201,8 @@ void BM_ScalarMlpStep(benchmark::State& state) {
 BENCHMARK(BM_ScalarMlpStep)->Unit(benchmark::kMillisecond);
 
 // The same at other batches: the graph of a step grows with the batch (about
-// 640 nodes per point), and the time per node with it once the graph no
-// longer fits the core's cache.
+// 640 nodes per point), and each weight's gradient gathers one contribution
+// per point.
 void BM_ScalarMlpBatch(benchmark::State& state) {
   scalar_mlp_steps(state, static_cast<int>(state.range(0)));
 }
