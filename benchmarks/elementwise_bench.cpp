@@ -34,36 +34,30 @@ void BM_AddF32(benchmark::State& state) {
 }
 BENCHMARK(BM_AddF32)->Apply(sizes)->UseRealTime();
 
-void BM_ExpF32(benchmark::State& state) {
+// One read and one write of n floats per op: op(a) for a from lo to hi.
+template <class Op>
+void unary_f32(benchmark::State& state, double lo, double hi, Op op) {
   const std::int64_t n = state.range(0);
-  const Tensor a = nabla::full(Shape{n}, 0.5);
+  const Tensor a = nabla::linspace(lo, hi, n);
   for (auto _ : state) {
-    Tensor c = nabla::exp(a);
+    Tensor c = op(a);
     benchmark::DoNotOptimize(c.raw_data());
   }
   state.SetBytesProcessed(state.iterations() * 2 * n * 4);
+}
+
+void BM_ExpF32(benchmark::State& state) {
+  unary_f32(state, 0.5, 0.5, [](const Tensor& a) { return nabla::exp(a); });
 }
 BENCHMARK(BM_ExpF32)->Apply(sizes)->UseRealTime();
 
 void BM_ReluF32(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  const Tensor a = nabla::linspace(-1.0, 1.0, n);
-  for (auto _ : state) {
-    Tensor c = nabla::relu(a);
-    benchmark::DoNotOptimize(c.raw_data());
-  }
-  state.SetBytesProcessed(state.iterations() * 2 * n * 4);
+  unary_f32(state, -1.0, 1.0, [](const Tensor& a) { return nabla::relu(a); });
 }
 BENCHMARK(BM_ReluF32)->Apply(sizes)->UseRealTime();
 
 void BM_TanhF32(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
-  const Tensor a = nabla::linspace(-3.0, 3.0, n);
-  for (auto _ : state) {
-    Tensor c = nabla::tanh(a);
-    benchmark::DoNotOptimize(c.raw_data());
-  }
-  state.SetBytesProcessed(state.iterations() * 2 * n * 4);
+  unary_f32(state, -3.0, 3.0, [](const Tensor& a) { return nabla::tanh(a); });
 }
 BENCHMARK(BM_TanhF32)->Apply(sizes)->UseRealTime();
 
