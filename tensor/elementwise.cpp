@@ -17,6 +17,7 @@
 #include <functional>
 #include <numbers>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 #include "tensor/dispatch.h"
@@ -52,10 +53,10 @@ inline std::uint64_t u(int64_t v) {
 template <class R, class T, class F>
 void apply_unary(const Tensor& out, const Tensor& x, F f) {
   if (x.is_contiguous()) {
-    R* __restrict o = static_cast<R*>(out.raw_data());
-    const T* __restrict p = static_cast<const T*>(x.raw_data());
+    R* o = static_cast<R*>(out.raw_data());
+    const T* p = static_cast<const T*>(x.raw_data());
     parallel_for(0, out.numel(), kParallelGrain, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) o[i] = f(p[i]);
+      detail::row_fast<0u>(f, o + b, std::tuple{p + b}, e - b, std::make_index_sequence<1>{});
     });
   } else {
     detail::map_into<R, T>(out, f, x);
@@ -67,11 +68,12 @@ template <class R, class T, class F>
 void apply_binary(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   if (a.shape() == out.shape() && b.shape() == out.shape() && a.is_contiguous() &&
       b.is_contiguous()) {
-    R* __restrict o = static_cast<R*>(out.raw_data());
-    const T* __restrict p = static_cast<const T*>(a.raw_data());
-    const T* __restrict q = static_cast<const T*>(b.raw_data());
+    R* o = static_cast<R*>(out.raw_data());
+    const T* p = static_cast<const T*>(a.raw_data());
+    const T* q = static_cast<const T*>(b.raw_data());
     parallel_for(0, out.numel(), kParallelGrain, [&](int64_t lo, int64_t hi) {
-      for (int64_t i = lo; i < hi; ++i) o[i] = f(p[i], q[i]);
+      detail::row_fast<0u>(f, o + lo, std::tuple{p + lo, q + lo}, hi - lo,
+                           std::make_index_sequence<2>{});
     });
   } else {
     detail::map_into<R, T, T>(out, f, a, b);
@@ -606,8 +608,11 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  // The product is computed for every element: only in the branch, GCC
+  // keeps the loop scalar (a multiply it may not speculate), 20x slower.
   return unary_floating(x, "leaky_relu", [negative_slope]<class T>(T v) -> T {
-    return v < T(0) ? static_cast<T>(negative_slope) * v : v;
+    const T scaled = static_cast<T>(negative_slope) * v;
+    return v < T(0) ? scaled : v;
   });
 }
 
