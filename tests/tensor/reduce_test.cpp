@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tensor/factory.h"
+#include "tensor/parallel.h"
 
 #include "test_util.h"
 
@@ -467,6 +468,47 @@ TEST(ReduceMaxIndices, NaNIsTheMaximum) {
   EXPECT_EQ(argmax(t).item<std::int64_t>(), 1);
   EXPECT_EQ(argmin(t).item<std::int64_t>(), 1);
   EXPECT_TRUE(std::isnan(max(t, 0).values.item<double>()));
+}
+
+// Rows along the last dim (one output per row), long enough to be split
+// across threads, with NaNs and ties, against a loop over the same values:
+// the first extreme wins, and the first NaN beats every number.
+TEST(ReduceMaxIndices, RowsAlongTheLastDimMatchALoop) {
+  const std::int64_t rows = 40, len = 3000;
+  std::vector<double> v(static_cast<std::size_t>(rows * len));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>((i * 7919) % 1009);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  v[3 * len + 17] = nan;  // row 3: a NaN, then another
+  v[3 * len + 2500] = nan;
+  v[5 * len] = nan;            // row 5: a NaN first
+  v[7 * len + len - 1] = nan;  // row 7: a NaN last
+  const Tensor t = from_vector(v, {rows, len});
+  std::vector<std::int64_t> want_max, want_min;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    std::int64_t hi = -1, lo = -1;
+    for (std::int64_t k = 0; k < len && hi < 0; ++k)
+      if (std::isnan(v[r * len + k])) hi = lo = k;
+    if (hi < 0) {
+      hi = lo = 0;
+      for (std::int64_t k = 1; k < len; ++k) {
+        if (v[r * len + k] > v[r * len + hi]) hi = k;
+        if (v[r * len + k] < v[r * len + lo]) lo = k;
+      }
+    }
+    want_max.push_back(hi);
+    want_min.push_back(lo);
+  }
+  const int before = get_num_threads();
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    EXPECT_EQ(argmax(t, 1).to_vector<std::int64_t>(), want_max) << threads << " threads";
+    EXPECT_EQ(argmin(t, -1).to_vector<std::int64_t>(), want_min) << threads << " threads";
+    EXPECT_EQ(argmax(t.to(DType::f32), 1).to_vector<std::int64_t>(), want_max);
+  }
+  set_num_threads(before);
+  EXPECT_EQ(want_max[3], 17);
+  EXPECT_EQ(want_max[5], 0);
+  EXPECT_EQ(want_max[7], len - 1);
 }
 
 TEST(ReduceMaxIndices, Errors) {
