@@ -63,6 +63,26 @@ WORKLOADS = [
 ]
 
 UNITS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+# The MLP step's products (benchmarks/train_step_bench.cpp): each layer's
+# forward x·W and weight gradient xᵀ·dy, and the input gradient dy·Wᵀ of every
+# layer but the first (the data needs none); 2 flops per multiply-add.
+STEP_LAYERS = [784, 256, 128, 10]
+STEP_BATCH = 128
+STEP_ROW = "MLP 784-256-128-10 step, b128, Adam, 1 thread"
+
+
+def step_flops():
+    macs = [STEP_BATCH * n_in * n_out for n_in, n_out in zip(STEP_LAYERS, STEP_LAYERS[1:])]
+    return 2 * (2 * sum(macs) + sum(macs[1:]))
+
+
+def fma_peak(build, cpus):
+    """This CPU's f32 FMA rate on one core (flop/s), by BM_FmaPeak, on `cpus`."""
+    exe = os.path.join(build, "benchmarks", "nabla_matmul_bench")
+    report = run_benchmark(exe, "0.3", 3, "^BM_FmaPeak", None, cpus)
+    rates = [b["GFLOPS"] for b in report["benchmarks"] if b.get("run_type") == "iteration"]
+    return statistics.median(rates)
 context = {}  # nabla's build_info(), from the benchmarks' JSON context
 
 
@@ -136,6 +156,7 @@ def main():
         return path
 
     rows = [w for w in WORKLOADS if args.only in w[0]]
+    peaks, adam = [], []  # the MLP step's floor on this CPU, measured beside its row
     nabla_t = {i: [] for i in range(len(rows))}
     torch_t = {i: [] for i in range(len(rows))}
     nodes = {}
@@ -150,6 +171,10 @@ def main():
             # (a busier neighbour on one host core), and a median of runs
             # that each landed anywhere mixes them unevenly.
             cpus = {allowed[r % len(allowed)]} if threads == 1 and not busy else None
+            if row == STEP_ROW:
+                peaks.append(fma_peak(args.build, cpus))
+                adam.extend(run(exe("train_step_bench"), "BM_AdamStep/threads:1/", None, args,
+                                cpus)[0])
             with BusyProcess(busy):
                 sides = [("nabla", exe(n_exe), n_bench, dict(os.environ)),
                          ("torch", exe(t_exe), t_bench, torch_env(threads))]
@@ -187,6 +212,20 @@ def main():
         n = statistics.median(nabla_t[i]) / divisor
         t = statistics.median(torch_t[i]) / divisor
         print(f"| {row} | {fmt(n)} | {fmt(t)} | {n / t:.3f} |")
+    step = next((i for i, w in enumerate(rows) if w[0] == STEP_ROW), None)
+    if step is not None and peaks and torch_t[step]:
+        # What no code goes under on this CPU: the step's products alone at
+        # the rate of a loop of nothing but FMAs, and the optimizer's pass
+        # over 235k parameters and their gradients and moments.
+        peak = statistics.median(peaks) * 1e9
+        products = step_flops() / peak
+        torch_step = statistics.median(torch_t[step])
+        print()
+        print(f"The MLP step's products ({step_flops() / 1e6:.1f} MFLOP) at this CPU's FMA peak "
+              f"({peak / 1e9:.1f} GFLOP/s, BM_FmaPeak, median of {len(peaks)} rounds) take "
+              f"{fmt(products)}: {products / torch_step:.3f} of libtorch's one-thread step; "
+              f"with nabla's Adam step alone ({fmt(statistics.median(adam))}, BM_AdamStep) "
+              f"{(products + statistics.median(adam)) / torch_step:.3f}.")
 
 
 if __name__ == "__main__":
