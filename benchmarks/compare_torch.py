@@ -83,6 +83,8 @@ def fma_peak(build, cpus):
     report = run_benchmark(exe, "0.3", 3, "^BM_FmaPeak", None, cpus)
     rates = [b["GFLOPS"] for b in report["benchmarks"] if b.get("run_type") == "iteration"]
     return statistics.median(rates)
+
+
 context = {}  # nabla's build_info(), from the benchmarks' JSON context
 
 

@@ -609,7 +609,7 @@ Tensor sigmoid(const Tensor& x) {
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
   // The product is computed for every element: only in the branch, GCC
-  // keeps the loop scalar (a multiply it may not speculate), 20x slower.
+  // keeps the loop scalar (a multiply it may not speculate), 12x slower.
   return unary_floating(x, "leaky_relu", [negative_slope]<class T>(T v) -> T {
     const T scaled = static_cast<T>(negative_slope) * v;
     return v < T(0) ? scaled : v;

@@ -393,7 +393,7 @@ ValuesIndices arg_extreme(const Tensor& t, std::int64_t dim, bool keepdim, std::
     if (s.inner == 1) {
       // Along the last dim (classes, a flattened tensor): one row per output,
       // the running extreme and its index kept in registers rather than in
-      // the output arrays (a store and a reload per element, 7x slower).
+      // the output arrays (a store and a reload per element, 5x slower).
       parallel_for(0, s.outer, std::max<std::int64_t>(1, kParallelGrain / s.len),
                    [&](std::int64_t ob, std::int64_t oe) {
                      for (std::int64_t o = ob; o < oe; ++o) {
